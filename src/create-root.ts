@@ -1,0 +1,216 @@
+import * as Comlink from "comlink"
+import { Applier } from "./applier.ts"
+import { EventDelegation } from "./events.ts"
+import {
+  InvalidOptionError,
+  MessageNotCloneableError,
+  RootUnmountedError,
+  type ShuttleError,
+  WorkerError
+} from "./protocol/errors.ts"
+import { Header } from "./protocol/opcodes.ts"
+import { LANE_DEFAULT, LANE_NAMES, laneOf, type LaneName } from "./protocol/lanes.ts"
+import type { FromWorker, ToWorker, WorkerApi } from "./protocol/messages.ts"
+
+/** What `createRoot` talks to: a Worker, or any MessagePort-like endpoint (tests). */
+export type WorkerLike = Comlink.Endpoint & { terminate?: () => void }
+
+/** @since 0.1.0 */
+export interface RootOptions {
+  /** Called with every error of this root: rejected patch lists, failed renders, worker crashes. Default: console.error. */
+  readonly onError?: (error: ShuttleError) => void
+}
+
+/** @since 0.1.0 */
+export interface DispatchOptions {
+  /** The priority lane of this message. Default: "default". */
+  readonly lane?: LaneName
+}
+
+/** What a root has done so far; read it to watch memory and patch sizes. */
+export interface RootStats {
+  /** Commits applied. */
+  readonly commits: number
+  /** Bytes of the last applied patch list. */
+  readonly lastPatchBytes: number
+  /** Bytes of all applied patch lists. */
+  readonly totalPatchBytes: number
+  /** Milliseconds the last apply took on the main thread. */
+  readonly lastApplyMs: number
+  /** Nodes in the main-thread node table. */
+  readonly nodes: number
+  /** Strings in the main-thread string table. */
+  readonly strings: number
+  /** Event types with a delegated listener on the container. */
+  readonly listeners: number
+}
+
+/** A mounted Shuttle app. @since 0.1.0 */
+export interface Root {
+  /** Sends a message to the app's `update`. Throws MessageNotCloneableError for data that cannot be sent. */
+  dispatch(msg: unknown, options?: DispatchOptions): void
+  /** Resolves once every message dispatched before the call is processed and its commit applied. */
+  flush(): Promise<void>
+  /** Empties the container, removes the listeners and releases the worker. */
+  unmount(): Promise<void>
+  /** Resolves when the worker has mounted the root. */
+  readonly ready: Promise<void>
+  readonly stats: RootStats
+}
+
+interface Control {
+  readonly remote: Comlink.Remote<WorkerApi>
+  roots: number
+}
+
+/** Control channels by worker: several roots on one worker share one comlink proxy. */
+const controls = new WeakMap<WorkerLike, Control>()
+let nextRootId = 1
+
+/**
+ * Mounts the program served by `worker` into `container`. The container's content is
+ * replaced by the app's view; the worker runs update, view and diff, and this thread
+ * only applies patch lists and forwards events.
+ *
+ * @since 0.1.0
+ * @example
+ * const root = createRoot(document.getElementById("app")!, new Worker(new URL("./app.worker.js", import.meta.url), { type: "module" }))
+ * root.dispatch({ type: "add" })
+ * await root.flush()
+ */
+export function createRoot(container: Element, worker: WorkerLike, options: RootOptions = {}): Root {
+  const rootId = nextRootId++
+  const onError = options.onError ?? ((error: ShuttleError) => console.error(error))
+  let control = controls.get(worker)
+  if (control === undefined) {
+    control = { remote: Comlink.wrap<WorkerApi>(worker), roots: 0 }
+    controls.set(worker, control)
+  }
+  control.roots++
+
+  const channel = new MessageChannel()
+  const port = channel.port1
+  let eventSeq = 0
+  let flushSeq = 0
+  const flushes = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>()
+  let tickScheduled = false
+  let unmounted = false
+  const stats = { commits: 0, lastPatchBytes: 0, totalPatchBytes: 0, lastApplyMs: 0, nodes: 0, strings: 0, listeners: 0 }
+
+  const post = (message: ToWorker, transfer?: Transferable[]): void => {
+    port.postMessage(message, transfer ?? [])
+  }
+  const delegation = new EventDelegation(container, (path, event, target) => {
+    const seq = ++eventSeq
+    if (event.value !== undefined || event.checked !== undefined) applier.noteInput(target, seq)
+    post({ t: "event", seq, path, event })
+  })
+  const applier = new Applier(container, delegation)
+  delegation.attach(applier)
+  container.textContent = ""
+
+  const failFlushes = (error: unknown): void => {
+    for (const pending of flushes.values()) pending.reject(error)
+    flushes.clear()
+  }
+
+  port.onmessage = (event: MessageEvent<FromWorker>) => {
+    const data = event.data
+    if (data instanceof ArrayBuffer) {
+      const started = performance.now()
+      let commitId: number
+      try {
+        commitId = applier.apply(data)
+      } catch (error) {
+        onError(error as ShuttleError)
+        return
+      }
+      stats.lastApplyMs = performance.now() - started
+      stats.commits++
+      const bytes = new Uint32Array(data, 0, Header.Size)[Header.ByteLength]
+      stats.lastPatchBytes = bytes
+      stats.totalPatchBytes += bytes
+      post({ t: "ack", commitId, buffer: data }, [data])
+    } else if (data.t === "flushed") {
+      flushes.get(data.seq)?.resolve()
+      flushes.delete(data.seq)
+    } else if (data.t === "error") {
+      onError(new WorkerError(data.kind, data.message))
+    }
+  }
+
+  const onWorkerError = (event: Event): void => {
+    const message = (event as ErrorEvent).message || "the worker failed (crashed or could not load its script)"
+    const error = new WorkerError("WorkerCrashed", message)
+    failFlushes(error)
+    onError(error)
+  }
+  worker.addEventListener("error", onWorkerError as EventListener)
+
+  const ready = control.remote.mount(Comlink.transfer(channel.port2, [channel.port2]), { rootId })
+  ready.catch((error: unknown) => {
+    const failure = new WorkerError("MountFailed", String(error))
+    failFlushes(failure)
+    onError(failure)
+  })
+
+  const sendTick = (): void => {
+    tickScheduled = false
+    if (!unmounted) post({ t: "tick" })
+  }
+
+  return {
+    ready,
+    dispatch(msg: unknown, dispatchOptions?: DispatchOptions): void {
+      if (unmounted) throw new RootUnmountedError("dispatch")
+      let lane = LANE_DEFAULT
+      if (dispatchOptions?.lane !== undefined) {
+        lane = laneOf(dispatchOptions.lane)
+        if (lane < 0) throw new InvalidOptionError("lane", dispatchOptions.lane, `one of ${LANE_NAMES.join(", ")}`)
+      }
+      try {
+        post({ t: "dispatch", msg, lane })
+      } catch (cause) {
+        throw new MessageNotCloneableError(cause)
+      }
+      // Messages dispatched in one task form one batch: the worker renders at the tick.
+      if (!tickScheduled) {
+        tickScheduled = true
+        queueMicrotask(sendTick)
+      }
+    },
+    flush(): Promise<void> {
+      if (unmounted) return Promise.reject(new RootUnmountedError("flush"))
+      const seq = ++flushSeq
+      return new Promise<void>((resolve, reject) => {
+        flushes.set(seq, { resolve, reject })
+        post({ t: "flush", seq })
+      })
+    },
+    async unmount(): Promise<void> {
+      if (unmounted) return
+      unmounted = true
+      failFlushes(new RootUnmountedError("flush"))
+      delegation.detach()
+      worker.removeEventListener("error", onWorkerError as EventListener)
+      port.onmessage = null
+      port.close()
+      container.textContent = ""
+      applier.reset()
+      const owner = control!
+      try {
+        await owner.remote.unmount(rootId)
+      } finally {
+        owner.roots--
+        if (owner.roots === 0) {
+          controls.delete(worker)
+          owner.remote[Comlink.releaseProxy]()
+          worker.terminate?.()
+        }
+      }
+    },
+    get stats(): RootStats {
+      return { ...stats, nodes: applier.nodeCount, strings: applier.stringCount, listeners: delegation.types.size }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The main-thread side of Shuttle: mount a worker-rendered app with `createRoot`.
+ *
+ * @since 0.1.0
+ */
+export { createRoot, type DispatchOptions, type Root, type RootOptions, type RootStats, type WorkerLike } from "./create-root.ts"
+export {
+  ApplyError,
+  InvalidOptionError,
+  MalformedPatchError,
+  MessageNotCloneableError,
+  RootUnmountedError,
+  type ShuttleError,
+  UnknownNodeError,
+  WorkerError
+} from "./protocol/errors.ts"
+export type { LaneName } from "./protocol/lanes.ts"
+export type { ShuttleEvent } from "./protocol/messages.ts"

@@ -1,0 +1,255 @@
+import { NS_HTML, NS_MATHML, NS_SVG } from "../src/protocol/opcodes.ts"
+import { patchChildren, mountChildren } from "./children.ts"
+import { toVNode } from "./h.ts"
+import { markProps, mountProps, patchProps } from "./props.ts"
+import type { RenderContext } from "./render-context.ts"
+import {
+  cloneVNode,
+  type Component,
+  createVNode,
+  EMPTY_CHILDREN,
+  EMPTY_PROPS,
+  type Props,
+  type VNode,
+  VNODE_COMPONENT,
+  VNODE_ELEMENT,
+  VNODE_FRAGMENT,
+  VNODE_TEXT
+} from "./vnode.ts"
+
+/**
+ * The per-node diff: mount, patch, unmount and move, writing ops into the context's
+ * PatchWriter. Plain TypeScript on purpose: no Effect, no closures in the loops.
+ *
+ * The old tree is never mutated (only the new vnodes get ids), so a render that throws
+ * half-way can be rolled back: the old tree still describes the DOM.
+ */
+
+/** Same kind, same tag or component, same key: the DOM can be kept. */
+export function sameType(a: VNode, b: VNode): boolean {
+  return a.kind === b.kind && a.type === b.type && a.key === b.key
+}
+
+/** Mounts `vnode` into `parent` before `ref` (0: at the end). Returns the vnode mounted (a clone if it was already in use). */
+export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: number, namespace: number): VNode {
+  if (vnode.id !== 0 || vnode.rendered !== null) vnode = cloneVNode(vnode)
+  switch (vnode.kind) {
+    case VNODE_ELEMENT: {
+      const tag = vnode.type as string
+      const ns = childNamespace(namespace, tag)
+      const id = ctx.ids.allocate()
+      vnode.id = id
+      vnode.namespace = ns
+      ctx.nodes[id] = vnode
+      ctx.writer.createElement(id, ctx.strings.intern(tag, ctx.writer), ns)
+      mountProps(ctx, vnode)
+      // Children first, into the detached element: one insertion into the live DOM.
+      if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], id, 0, tag === "foreignObject" ? NS_HTML : ns, tag)
+      insert(ctx, parent, id, ref)
+      break
+    }
+    case VNODE_TEXT: {
+      const id = ctx.ids.allocate()
+      vnode.id = id
+      ctx.nodes[id] = vnode
+      ctx.writer.createText(id, ctx.strings.intern(vnode.text, ctx.writer))
+      insert(ctx, parent, id, ref)
+      break
+    }
+    case VNODE_FRAGMENT:
+      if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], parent, ref, namespace, "fragment")
+      break
+    case VNODE_COMPONENT:
+      vnode.rendered = mount(ctx, render(vnode), parent, ref, namespace)
+      break
+  }
+  return vnode
+}
+
+/**
+ * Patches `old` (mounted) into `next` (same type). `anchor` is the DOM id right after
+ * old's nodes (0: the end of parent); only fragments and components need it.
+ */
+export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: number, anchor: number, namespace: number): VNode {
+  if (old === next) return next
+  if (next.id !== 0 || next.rendered !== null) next = cloneVNode(next)
+  switch (next.kind) {
+    case VNODE_ELEMENT: {
+      const id = old.id
+      next.id = id
+      next.namespace = old.namespace
+      ctx.nodes[id] = next
+      patchProps(ctx, old, next)
+      const tag = next.type as string
+      if (old.children.length > 0 || next.children.length > 0) {
+        patchChildren(ctx, id, old.children, next.children as VNode[], 0, tag === "foreignObject" ? NS_HTML : old.namespace, tag, true)
+      }
+      break
+    }
+    case VNODE_TEXT:
+      next.id = old.id
+      ctx.nodes[old.id] = next
+      if (next.text !== old.text) ctx.writer.setText(old.id, ctx.strings.intern(next.text, ctx.writer))
+      break
+    case VNODE_FRAGMENT:
+      patchChildren(ctx, parent, old.children, next.children as VNode[], anchor, namespace, "fragment", false)
+      break
+    case VNODE_COMPONENT: {
+      const previous = old.rendered!
+      if (shallowEqual(old.props, next.props)) {
+        next.rendered = previous
+        break
+      }
+      const rendered = render(next)
+      next.rendered = sameType(previous, rendered)
+        ? patch(ctx, previous, rendered, parent, anchor, namespace)
+        : replace(ctx, previous, rendered, parent, anchor, namespace)
+      break
+    }
+  }
+  return next
+}
+
+/** Mounts `next` where `old` is, then removes `old`. */
+export function replace(ctx: RenderContext, old: VNode, next: VNode, parent: number, anchor: number, namespace: number): VNode {
+  const first = firstDomId(old)
+  const mounted = mount(ctx, next, parent, first !== 0 ? first : anchor, namespace)
+  unmount(ctx, old, true)
+  return mounted
+}
+
+/** Releases every node id under `vnode`; with `detach`, also removes its top DOM nodes. */
+export function unmount(ctx: RenderContext, vnode: VNode, detach: boolean): void {
+  switch (vnode.kind) {
+    case VNODE_ELEMENT:
+      if (detach) ctx.writer.remove(vnode.id)
+      releaseTree(ctx, vnode)
+      break
+    case VNODE_TEXT:
+      if (detach) ctx.writer.remove(vnode.id)
+      ctx.nodes[vnode.id] = undefined
+      ctx.ids.release(vnode.id)
+      break
+    case VNODE_FRAGMENT:
+      for (let i = 0; i < vnode.children.length; i++) unmount(ctx, vnode.children[i], detach)
+      break
+    case VNODE_COMPONENT:
+      if (vnode.rendered !== null) unmount(ctx, vnode.rendered, detach)
+      break
+  }
+}
+
+/** Releases ids below a node that is removed as a whole (no REMOVE op per descendant). */
+function releaseTree(ctx: RenderContext, vnode: VNode): void {
+  switch (vnode.kind) {
+    case VNODE_ELEMENT: {
+      ctx.nodes[vnode.id] = undefined
+      ctx.ids.release(vnode.id)
+      const children = vnode.children
+      for (let i = 0; i < children.length; i++) releaseTree(ctx, children[i])
+      break
+    }
+    case VNODE_TEXT:
+      ctx.nodes[vnode.id] = undefined
+      ctx.ids.release(vnode.id)
+      break
+    case VNODE_FRAGMENT:
+      for (let i = 0; i < vnode.children.length; i++) releaseTree(ctx, vnode.children[i])
+      break
+    case VNODE_COMPONENT:
+      if (vnode.rendered !== null) releaseTree(ctx, vnode.rendered)
+      break
+  }
+}
+
+/** Moves the DOM nodes of a mounted vnode before `ref` (0: the end). */
+export function move(ctx: RenderContext, vnode: VNode, parent: number, ref: number): void {
+  switch (vnode.kind) {
+    case VNODE_ELEMENT:
+    case VNODE_TEXT:
+      insert(ctx, parent, vnode.id, ref)
+      break
+    case VNODE_FRAGMENT:
+      for (let i = 0; i < vnode.children.length; i++) move(ctx, vnode.children[i], parent, ref)
+      break
+    case VNODE_COMPONENT:
+      if (vnode.rendered !== null) move(ctx, vnode.rendered, parent, ref)
+      break
+  }
+}
+
+/** The id of the first DOM node of a mounted vnode, or 0 if it has none (an empty fragment). */
+export function firstDomId(vnode: VNode): number {
+  switch (vnode.kind) {
+    case VNODE_ELEMENT:
+    case VNODE_TEXT:
+      return vnode.id
+    case VNODE_FRAGMENT:
+      for (let i = 0; i < vnode.children.length; i++) {
+        const id = firstDomId(vnode.children[i])
+        if (id !== 0) return id
+      }
+      return 0
+    case VNODE_COMPONENT:
+      return vnode.rendered === null ? 0 : firstDomId(vnode.rendered)
+  }
+  return 0
+}
+
+/** The first DOM id among `list[from..]`, or `anchor` if they have none. */
+export function firstDomIdFrom(list: readonly VNode[], from: number, anchor: number): number {
+  for (let i = from; i < list.length; i++) {
+    const id = firstDomId(list[i])
+    if (id !== 0) return id
+  }
+  return anchor
+}
+
+function insert(ctx: RenderContext, parent: number, id: number, ref: number): void {
+  if (ref === 0) ctx.writer.append(parent, id)
+  else ctx.writer.insertBefore(parent, id, ref)
+}
+
+function childNamespace(parent: number, tag: string): number {
+  if (tag === "svg") return NS_SVG
+  if (tag === "math") return NS_MATHML
+  return parent
+}
+
+/** Calls a function component and normalizes its output to one vnode. */
+function render(vnode: VNode): VNode {
+  const component = vnode.type as Component
+  const out = toVNode(component(vnode.props), component.name || "component")
+  return out ?? createVNode(VNODE_FRAGMENT, null, null, EMPTY_PROPS, EMPTY_CHILDREN, "")
+}
+
+function shallowEqual(a: Props, b: Props): boolean {
+  if (a === b) return true
+  let count = 0
+  for (const key in a) {
+    if (a[key] !== b[key]) return false
+    count++
+  }
+  for (const _ in b) count--
+  return count === 0
+}
+
+/** Marks every string the mounted tree uses (string-table sweep). */
+export function markTree(ctx: RenderContext, vnode: VNode): void {
+  switch (vnode.kind) {
+    case VNODE_ELEMENT:
+      ctx.strings.mark(vnode.type as string)
+      markProps(ctx, vnode.props)
+      for (let i = 0; i < vnode.children.length; i++) markTree(ctx, vnode.children[i])
+      break
+    case VNODE_TEXT:
+      ctx.strings.mark(vnode.text)
+      break
+    case VNODE_FRAGMENT:
+      for (let i = 0; i < vnode.children.length; i++) markTree(ctx, vnode.children[i])
+      break
+    case VNODE_COMPONENT:
+      if (vnode.rendered !== null) markTree(ctx, vnode.rendered)
+      break
+  }
+}

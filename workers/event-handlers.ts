@@ -1,0 +1,40 @@
+import type { ShuttleEvent } from "../src/protocol/messages.ts"
+import type { RenderContext } from "./render-context.ts"
+
+/**
+ * Runs the handlers of one DOM event in the worker. `path` holds the ids of the nodes
+ * that handle the event, innermost first, as the main thread found them.
+ */
+export function collectEventMessages(
+  ctx: RenderContext,
+  path: readonly number[],
+  event: Omit<ShuttleEvent, "currentTarget">,
+  out: unknown[]
+): void {
+  const target = ctx.nodes[event.target]
+  // The DOM now holds what the user typed, whatever the model says.
+  if (target !== undefined) {
+    if (event.value !== undefined) target.liveValue = event.value
+    if (event.checked !== undefined) target.liveChecked = event.checked
+  }
+  const propName = ctx.eventProps.get(event.type)
+  if (propName === undefined) return
+  for (let i = 0; i < path.length; i++) {
+    // A node removed by a commit the main thread had not applied yet: drop the event.
+    const vnode = ctx.nodes[path[i]]
+    if (vnode === undefined) continue
+    const msg = resolveHandler(vnode.props[propName], { ...event, currentTarget: path[i] })
+    if (msg !== undefined) out.push(msg)
+  }
+}
+
+/** A handler spec is an object with `handler`, `preventDefault` or `stopPropagation`; any other value is the message. */
+function resolveHandler(value: unknown, event: ShuttleEvent): unknown {
+  if (value === undefined || value === null || value === false) return undefined
+  if (typeof value === "function") return value(event)
+  if (typeof value === "object" && ("handler" in value || "preventDefault" in value || "stopPropagation" in value)) {
+    const spec = value as { msg?: unknown; handler?: (event: ShuttleEvent) => unknown }
+    return typeof spec.handler === "function" ? spec.handler(event) : spec.msg
+  }
+  return value
+}

@@ -1,0 +1,103 @@
+import { InvalidVNodeError } from "./errors.ts"
+import {
+  type Child,
+  type Component,
+  createVNode,
+  EMPTY_CHILDREN,
+  EMPTY_PROPS,
+  isVNode,
+  type Key,
+  type Props,
+  textVNode,
+  type VNode,
+  VNODE_COMPONENT,
+  VNODE_ELEMENT,
+  VNODE_FRAGMENT
+} from "./vnode.ts"
+
+/**
+ * Builds vnodes: `h("div", { class: "row" }, "text", child)`, `h(Component, props)`,
+ * `h(Fragment, null, a, b)`.
+ *
+ * @since 0.1.0
+ * @example
+ * const row = h("tr", { key: 1, class: "danger" }, h("td", null, "1"), h("td", null, "label"))
+ */
+export function h(type: string | Component | typeof Fragment, props?: Props | null, ...children: Child[]): VNode {
+  return createNode(type, props ?? EMPTY_PROPS, children.length === 0 ? undefined : children.length === 1 ? children[0] : children)
+}
+
+/** Groups children without a wrapping element. */
+export function Fragment(props: { children?: Child }): Child {
+  return props.children
+}
+
+/** Shared by `h` and the JSX runtime: `children` is the raw child or list, as JSX passes it. */
+export function createNode(type: string | Component | typeof Fragment, props: Props, children: Child | undefined): VNode {
+  let key: Key | null = null
+  let rest = props
+  if (props.key !== undefined || props.children !== undefined) {
+    const { key: k, children: c, ...others } = props as Props & { key?: Key; children?: Child }
+    key = k ?? null
+    if (children === undefined) children = c
+    rest = others
+  }
+  if (type === Fragment) return createVNode(VNODE_FRAGMENT, null, key, EMPTY_PROPS, normalizeChildren(children, "fragment"), "")
+  if (typeof type === "function") {
+    const componentProps = children === undefined ? rest : { ...rest, children }
+    return createVNode(VNODE_COMPONENT, type, key, componentProps, EMPTY_CHILDREN, "")
+  }
+  return createVNode(VNODE_ELEMENT, type, key, rest, normalizeChildren(children, type), "")
+}
+
+/** Flattens arrays, turns text and numbers into text vnodes and drops null, undefined and booleans. */
+export function normalizeChildren(children: Child | undefined, parent: string): readonly VNode[] {
+  if (children === undefined || children === null || typeof children === "boolean") return EMPTY_CHILDREN
+  if (!Array.isArray(children)) {
+    const one = toVNode(children as Child, parent)
+    return one === null ? EMPTY_CHILDREN : [one]
+  }
+  const out: VNode[] = []
+  flattenInto(children, out, parent)
+  return out.length === 0 ? EMPTY_CHILDREN : out
+}
+
+function flattenInto(children: readonly Child[], out: VNode[], parent: string): void {
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]
+    if (Array.isArray(child)) flattenInto(child, out, parent)
+    else {
+      const vnode = toVNode(child as Child, parent)
+      if (vnode !== null) out.push(vnode)
+    }
+  }
+}
+
+/** One child as a vnode, or null for what renders nothing. */
+export function toVNode(child: Child, parent: string): VNode | null {
+  switch (typeof child) {
+    case "string":
+      return textVNode(child)
+    case "number":
+    case "bigint":
+      return textVNode(String(child))
+    case "boolean":
+    case "undefined":
+      return null
+    case "object":
+      if (child === null) return null
+      if (Array.isArray(child)) return createVNode(VNODE_FRAGMENT, null, null, EMPTY_PROPS, normalizeChildren(child, parent), "")
+      if (isVNode(child)) return child
+  }
+  throw new InvalidVNodeError({ value: describe(child), parent })
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "function") return `a function (${value.name || "anonymous"})`
+  if (typeof value === "symbol") return "a symbol"
+  try {
+    return `the object ${JSON.stringify(value)?.slice(0, 80)}`
+  } catch {
+    return "an object"
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The worker side of Shuttle: programs, vnodes and the runtime.
+ *
+ * @since 0.1.0
+ */
+export { runProgram, serveProgram } from "./bootstrap.ts"
+export { h, Fragment } from "./h.ts"
+export { withCommand, type Command, type Program } from "./program.ts"
+export type { Child, Component, Handler, Key, Props, VNode } from "./vnode.ts"
+export { DuplicateKeyError, InvalidVNodeError, RenderError } from "./errors.ts"
+export type { ShuttleEvent } from "../src/protocol/messages.ts"

@@ -1,0 +1,30 @@
+import { createNode, Fragment } from "./h.ts"
+import type { Child, Component, Props, VNode } from "./vnode.ts"
+
+/**
+ * The automatic JSX runtime: set `"jsxImportSource": "shuttle"` in tsconfig (or esbuild's
+ * `jsxImportSource`) and write TSX in the worker.
+ *
+ * @since 0.1.0
+ */
+export { Fragment }
+
+export function jsx(type: string | Component, props: Props, key?: string | number): VNode {
+  const p = key === undefined ? props : { ...props, key }
+  return createNode(type, p, undefined as Child | undefined)
+}
+export const jsxs = jsx
+export const jsxDEV = jsx
+
+export declare namespace JSX {
+  type Element = VNode
+  interface ElementChildrenAttribute {
+    children: {}
+  }
+  interface IntrinsicAttributes {
+    key?: string | number
+  }
+  interface IntrinsicElements {
+    [tag: string]: Record<string, unknown>
+  }
+}

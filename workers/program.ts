@@ -1,0 +1,55 @@
+import type { Effect, Layer } from "effect"
+import type { Child } from "./vnode.ts"
+
+/**
+ * A Shuttle program, as in Elm: a model, an update step and a view. It runs in the worker.
+ *
+ * @since 0.1.0
+ * @example
+ * runProgram({
+ *   init: { count: 0 },
+ *   update: (model, msg: "inc") => ({ count: model.count + 1 }),
+ *   view: (model) => h("button", { onClick: "inc" }, `Clicked ${model.count} times`)
+ * })
+ */
+export interface Program<Model, Msg, R = never> {
+  /** The first model, or a function that makes it (called once per mounted root). */
+  readonly init: Model | (() => Model)
+  /** The next model for a message; or `withCommand(model, effect)` to also run an Effect whose result is dispatched. */
+  readonly update: (model: Model, msg: Msg) => Model | Command<Model, Msg, R>
+  /** The vnodes for a model. Called once per commit, in the worker. */
+  readonly view: (model: Model) => Child
+  /** Services available to every command and effect of the root. */
+  readonly layer?: Layer.Layer<R, unknown, never>
+}
+
+const CommandTag = Symbol.for("shuttle/Command")
+
+/** A model together with an Effect to run; its result (if not undefined) is dispatched as a message. */
+export interface Command<Model, Msg, R = never> {
+  readonly [CommandTag]: true
+  readonly model: Model
+  readonly effects: ReadonlyArray<Effect.Effect<Msg | undefined | void, unknown, R>>
+}
+
+/**
+ * Returns the model and asks the runtime to run `effects` with the root's services.
+ * Each effect's result is dispatched in the Default lane; a failure is reported and
+ * dispatches nothing.
+ *
+ * @since 0.1.0
+ * @example
+ * update: (model, msg) => msg.type === "load"
+ *   ? withCommand({ ...model, loading: true }, Effect.map(fetchRows, (rows) => ({ type: "loaded", rows })))
+ *   : model
+ */
+export function withCommand<Model, Msg, R = never>(
+  model: Model,
+  ...effects: ReadonlyArray<Effect.Effect<Msg | undefined | void, unknown, R>>
+): Command<Model, Msg, R> {
+  return { [CommandTag]: true, model, effects }
+}
+
+export function isCommand(value: unknown): value is Command<unknown, unknown, unknown> {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[CommandTag] === true
+}

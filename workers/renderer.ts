@@ -1,0 +1,113 @@
+import { CONTAINER_ID, NS_HTML } from "../src/protocol/opcodes.ts"
+import { patchChildren } from "./children.ts"
+import { markTree } from "./diff.ts"
+import { normalizeChildren } from "./h.ts"
+import { createRenderContext, type RenderContext } from "./render-context.ts"
+import { type Child, type VNode, VNODE_COMPONENT, VNODE_ELEMENT, VNODE_FRAGMENT, VNODE_TEXT } from "./vnode.ts"
+
+/** Buffers returned by the main thread, kept for reuse; a few cover the commits in flight. */
+const BUFFER_POOL_LIMIT = 8
+
+/**
+ * Turns successive views of one root into patch lists: diff, encode, table upkeep and
+ * rollback. Knows nothing of models, messages or threads, so tests drive it directly.
+ */
+export class Renderer {
+  readonly ctx: RenderContext = createRenderContext()
+  private tree: VNode[] = []
+  private readonly pool: ArrayBuffer[] = []
+  private commitId = 0
+  readonly rootId: number
+
+  constructor(rootId: number) {
+    this.rootId = rootId
+  }
+
+  /** The mounted top-level vnodes. */
+  get current(): readonly VNode[] {
+    return this.tree
+  }
+
+  /** Id of the last commit produced. */
+  get lastCommitId(): number {
+    return this.commitId
+  }
+
+  /**
+   * Diffs `view` against the mounted tree and returns the patch list, or null if nothing
+   * changed. If the view (or a component in it) throws, nothing is kept: the tables and
+   * the tree are as before, and the error is rethrown.
+   */
+  render(view: () => Child, lane: number, eventSeq: number): ArrayBuffer | null {
+    const ctx = this.ctx
+    const writer = ctx.writer
+    const commitId = this.commitId + 1
+    writer.begin(this.pool.pop() ?? null, this.rootId, commitId, lane, eventSeq)
+    let next: VNode[]
+    try {
+      next = normalizeChildren(view(), "root") as VNode[]
+      patchChildren(ctx, CONTAINER_ID, this.tree, next, 0, NS_HTML, "root", true)
+    } catch (error) {
+      this.rollback()
+      throw error
+    }
+    if (ctx.strings.needsSweep) {
+      ctx.strings.beginMark()
+      for (let i = 0; i < next.length; i++) markTree(ctx, next[i])
+      const freed = ctx.strings.sweep()
+      writer.freeStrings(freed, freed.length)
+    }
+    writer.releaseNodes(ctx.ids.releasedNow, ctx.ids.releasedNow.length)
+    this.tree = next
+    ctx.ids.commit(commitId)
+    ctx.strings.commit()
+    const empty = writer.opWords === 0
+    const buffer = writer.finish()
+    if (empty) {
+      this.pool.push(buffer)
+      return null
+    }
+    this.commitId = commitId
+    return buffer
+  }
+
+  /** The main thread applied every commit up to `commitId` and gave `buffer` back. */
+  acknowledge(commitId: number, buffer: ArrayBuffer | null): void {
+    this.ctx.ids.acknowledge(commitId)
+    if (buffer !== null && this.pool.length < BUFFER_POOL_LIMIT) this.pool.push(buffer)
+  }
+
+  /** Sizes of the tables, to watch memory. */
+  get tableSizes(): { readonly liveNodes: number; readonly waitingIds: number; readonly strings: number; readonly pooledBuffers: number } {
+    return { liveNodes: this.ctx.ids.live, waitingIds: this.ctx.ids.waiting, strings: this.ctx.strings.size, pooledBuffers: this.pool.length }
+  }
+
+  /** Forgets a half-written commit: the main thread never sees it, and the old tree still describes the DOM. */
+  private rollback(): void {
+    const ctx = this.ctx
+    this.pool.push(ctx.writer.finish())
+    const allocated = ctx.ids.abort()
+    for (let i = 0; i < allocated.length; i++) ctx.nodes[allocated[i]] = undefined
+    ctx.strings.abort()
+    for (let i = 0; i < this.tree.length; i++) reindex(ctx, this.tree[i])
+  }
+}
+
+/** Points the node table back at the vnodes of a mounted tree. */
+function reindex(ctx: RenderContext, vnode: VNode): void {
+  switch (vnode.kind) {
+    case VNODE_ELEMENT:
+      ctx.nodes[vnode.id] = vnode
+      for (let i = 0; i < vnode.children.length; i++) reindex(ctx, vnode.children[i])
+      break
+    case VNODE_TEXT:
+      ctx.nodes[vnode.id] = vnode
+      break
+    case VNODE_FRAGMENT:
+      for (let i = 0; i < vnode.children.length; i++) reindex(ctx, vnode.children[i])
+      break
+    case VNODE_COMPONENT:
+      if (vnode.rendered !== null) reindex(ctx, vnode.rendered)
+      break
+  }
+}

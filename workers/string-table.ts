@@ -1,0 +1,83 @@
+import type { PatchWriter } from "../src/protocol/patch-writer.ts"
+
+const MIN_SWEEP_SIZE = 1024
+
+/**
+ * Interns strings per root: each string is sent to the main thread once and referred to
+ * by id afterwards. Unused strings are found by mark and sweep over the live vnode tree,
+ * run only when the table has doubled since the last sweep, so interning costs one Map
+ * lookup and the table stays proportional to what is on screen.
+ */
+export class StringTable {
+  private readonly ids = new Map<string, number>()
+  private marks = new Uint32Array(1024)
+  private epoch = 0
+  private next = 0
+  private readonly free: number[] = []
+  private readonly definedNow: string[] = []
+  private liveAfterSweep = 0
+
+  /** The id of `text`, defining it in the open patch list if the main thread lacks it. */
+  intern(text: string, writer: PatchWriter): number {
+    let id = this.ids.get(text)
+    if (id === undefined) {
+      id = this.free.length > 0 ? this.free.pop()! : this.next++
+      this.ids.set(text, id)
+      this.definedNow.push(text)
+      writer.defineString(id, text)
+    }
+    return id
+  }
+
+  get size(): number {
+    return this.ids.size
+  }
+
+  commit(): void {
+    this.definedNow.length = 0
+  }
+
+  /** The open patch list was thrown away: forget the strings it would have defined. */
+  abort(): void {
+    for (const text of this.definedNow) {
+      const id = this.ids.get(text)!
+      this.ids.delete(text)
+      this.free.push(id)
+    }
+    this.definedNow.length = 0
+  }
+
+  get needsSweep(): boolean {
+    return this.ids.size > Math.max(MIN_SWEEP_SIZE, 2 * this.liveAfterSweep)
+  }
+
+  /** Starts a mark phase; call `mark` for every string the live tree uses, then `sweep`. */
+  beginMark(): void {
+    this.epoch++
+    if (this.marks.length < this.next) {
+      const grown = new Uint32Array(Math.max(this.next, this.marks.length * 2))
+      grown.set(this.marks)
+      this.marks = grown
+    }
+  }
+
+  mark(text: string): void {
+    const id = this.ids.get(text)
+    if (id !== undefined) this.marks[id] = this.epoch
+  }
+
+  /** Frees every unmarked string; returns their ids for a FREE_STRINGS op. */
+  sweep(): number[] {
+    const freed: number[] = []
+    for (const [text, id] of this.ids) {
+      if (this.marks[id] !== this.epoch) {
+        this.ids.delete(text)
+        freed.push(id)
+      }
+    }
+    // Freed ids are reused from the next commit on: this one's FREE_STRINGS op comes last.
+    for (let i = 0; i < freed.length; i++) this.free.push(freed[i])
+    this.liveAfterSweep = this.ids.size
+    return freed
+  }
+}
