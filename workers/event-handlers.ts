@@ -3,22 +3,31 @@ import type { RenderContext } from "./render-context.ts"
 
 /**
  * Runs the handlers of one DOM event in the worker. `path` holds the ids of the nodes
- * that handle the event, innermost first, as the main thread found them.
+ * that handle the event, innermost first, as the main thread found them. Returns true
+ * if the event reported a new value or checked state of its target: then the view must
+ * be diffed even if the model did not change, to set a rejected edit back.
  */
 export function collectEventMessages(
   ctx: RenderContext,
   path: readonly number[],
   event: Omit<ShuttleEvent, "currentTarget">,
   out: unknown[]
-): void {
+): boolean {
   const target = ctx.nodes[event.target]
+  let live = false
   // The DOM now holds what the user typed, whatever the model says.
   if (target !== undefined) {
-    if (event.value !== undefined) target.liveValue = event.value
-    if (event.checked !== undefined) target.liveChecked = event.checked
+    if (event.value !== undefined && event.value !== target.props.value) {
+      target.liveValue = event.value
+      live = true
+    }
+    if (event.checked !== undefined && event.checked !== target.props.checked) {
+      target.liveChecked = event.checked
+      live = true
+    }
   }
   const propName = ctx.eventProps.get(event.type)
-  if (propName === undefined) return
+  if (propName === undefined) return live
   for (let i = 0; i < path.length; i++) {
     // A node removed by a commit the main thread had not applied yet: drop the event.
     const vnode = ctx.nodes[path[i]]
@@ -26,6 +35,7 @@ export function collectEventMessages(
     const msg = resolveHandler(vnode.props[propName], { ...event, currentTarget: path[i] })
     if (msg !== undefined) out.push(msg)
   }
+  return live
 }
 
 /** A handler spec is an object with `handler`, `preventDefault` or `stopPropagation`; any other value is the message. */

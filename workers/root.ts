@@ -37,6 +37,8 @@ export class RootRuntime<Model, Msg, R> {
   private readonly wake = Effect.runSync(Queue.unbounded<void>())
   private eventSeq = 0
   private rendered = false
+  /** An event reported DOM state (typed text, a checkbox) that the next diff must compare against. */
+  private liveEdits = false
   private closed = false
 
   private readonly program: Program<Model, Msg, R>
@@ -93,7 +95,7 @@ export class RootRuntime<Model, Msg, R> {
         this.eventSeq = data.seq
         const msgs: unknown[] = []
         try {
-          collectEventMessages(this.renderer.ctx, data.path, data.event, msgs)
+          if (collectEventMessages(this.renderer.ctx, data.path, data.event, msgs)) this.liveEdits = true
         } catch (cause) {
           this.report(new RenderError({ phase: "handler", cause }))
         }
@@ -170,7 +172,8 @@ export class RootRuntime<Model, Msg, R> {
     }
     this.pendingMsgs.length = 0
     this.pendingLanes.length = 0
-    if (model === before && this.rendered) return
+    if (model === before && this.rendered && !this.liveEdits) return
+    this.liveEdits = false
     this.model = model
     if (!this.commit(lane)) this.model = before
   }
