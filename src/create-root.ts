@@ -66,6 +66,8 @@ interface Control {
 /** Control channels by worker: several roots on one worker share one comlink proxy. */
 const controls = new WeakMap<WorkerLike, Control>()
 let nextRootId = 1
+/** How long unmount waits for the worker to confirm before releasing it anyway. */
+const UNMOUNT_WAIT_MS = 1000
 
 /**
  * Mounts the program served by `worker` into `container`. The container's content is
@@ -199,7 +201,8 @@ export function createRoot(container: Element, worker: WorkerLike, options: Root
       applier.reset()
       const owner = control!
       try {
-        await owner.remote.unmount(rootId)
+        // A crashed worker never answers: do not let unmount hang on it.
+        await Promise.race([owner.remote.unmount(rootId), new Promise<void>((resolve) => setTimeout(resolve, UNMOUNT_WAIT_MS))])
       } finally {
         owner.roots--
         if (owner.roots === 0) {

@@ -3,6 +3,7 @@ import {
   type Child,
   type Component,
   createVNode,
+  type ElementProps,
   EMPTY_CHILDREN,
   EMPTY_PROPS,
   isVNode,
@@ -23,8 +24,10 @@ import {
  * @example
  * const row = h("tr", { key: 1, class: "danger" }, h("td", null, "1"), h("td", null, "label"))
  */
-export function h(type: string | Component | typeof Fragment, props?: Props | null, ...children: Child[]): VNode {
-  return createNode(type, props ?? EMPTY_PROPS, children.length === 0 ? undefined : children.length === 1 ? children[0] : children)
+export function h(type: string, props?: ElementProps | null, ...children: Child[]): VNode
+export function h<P>(type: Component<P>, props: (P & { readonly key?: Key | null }) | null, ...children: Child[]): VNode
+export function h(type: string | Component, props?: Props | null, ...children: Child[]): VNode {
+  return createNode(type, (props ?? EMPTY_PROPS) as Props, children.length === 0 ? undefined : children.length === 1 ? children[0] : children)
 }
 
 /** Groups children without a wrapping element. */

@@ -26,7 +26,6 @@ export type Child = VNode | string | number | bigint | boolean | null | undefine
  * synchronously.
  */
 export type Handler<Msg = unknown> =
-  | Msg
   | ((event: ShuttleEvent) => Msg | undefined)
   | {
     readonly msg?: Msg
@@ -34,8 +33,19 @@ export type Handler<Msg = unknown> =
     readonly preventDefault?: boolean
     readonly stopPropagation?: boolean
   }
+  | MessageValue
+
+/** A message given directly as a handler: any plain data. */
+export type MessageValue = string | number | boolean | bigint | readonly unknown[] | { readonly [key: string]: unknown }
 
 export type Props = Readonly<Record<string, unknown>>
+
+/** Props of an element: attributes, properties, `class`, `style`, `key` and `onXxx` handlers. */
+export interface ElementProps {
+  readonly key?: Key | null
+  readonly [handler: `on${string}`]: Handler | undefined | null | false
+  readonly [name: string]: unknown
+}
 
 export interface VNode {
   readonly kind: number
