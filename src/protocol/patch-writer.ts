@@ -196,6 +196,8 @@ export class PatchWriter {
 
   private reserve(words: number): void {
     if (this.pos + words <= this.words.length) return
+    // Outside begin/finish the buffer is empty, and doubling 0 would loop forever.
+    if (!this.open) throw new Error("PatchWriter: write ops between begin() and finish()")
     let size = this.buffer.byteLength * 2
     while (size < (this.pos + words) * 4) size *= 2
     const next = new ArrayBuffer(size)
