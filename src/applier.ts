@@ -274,7 +274,9 @@ export class Applier {
 
   /** `kind` KIND_NONE accepts any existing node. */
   private expectNode(id: number, kind: number, at: number, code: number): void {
-    const actual = id === CONTAINER_ID ? KIND_NONE : this.kindOf(id)
+    // The container is in the table, so "unknown node" would be wrong: using it here is a format error.
+    if (id === CONTAINER_ID) throw new MalformedPatchError(`${OP_NAMES[code]} cannot name node id 0, the root container`, at)
+    const actual = this.kindOf(id)
     if (actual === KIND_NONE) throw new UnknownNodeError(id, OP_NAMES[code], at)
     if (kind !== KIND_NONE && actual !== kind) {
       throw new MalformedPatchError(`${OP_NAMES[code]} expects a ${kind === KIND_TEXT ? "text" : "element"} node, but node ${id} is not one`, at)
