@@ -521,7 +521,7 @@ describe("valid lists", () => {
     }))
     expect(input.value).toBe("red")
     expect(input.checked).toBe(true)
-    expect(env.applier.node(N_NEW)!.namespaceURI).toBe("http://www.w3.org/2000/svg")
+    expect((env.applier.node(N_NEW) as Element).namespaceURI).toBe("http://www.w3.org/2000/svg")
     env.applier.apply(list((w) => {
       w.setProp(N_INPUT, S_VALUE, PROP_NUMBER, S_SEVEN)
       w.setProp(N_INPUT, S_CHECKED, PROP_FALSE, 0)
