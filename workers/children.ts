@@ -1,7 +1,7 @@
 import { DuplicateKeyError } from "./errors.ts"
 import { firstDomId, firstDomIdFrom, mount, move, patch, replace, sameType, unmount } from "./diff.ts"
 import { longestIncreasingSubsequence } from "./lis.ts"
-import type { RenderContext } from "./render-context.ts"
+import { type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
 import { type Key, type VNode, VNODE_ELEMENT, VNODE_TEXT } from "./vnode.ts"
 
 /**
@@ -26,7 +26,7 @@ export function patchChildren(
   const oldLength = oldChildren.length
   const newLength = newChildren.length
   if (oldLength === 0) {
-    if (newLength > 0) mountChildren(ctx, newChildren, parent, anchor, namespace, parentTag)
+    if (newLength > 0) mountChildren(ctx, newChildren, parent, anchor, namespace, parentTag, ownsParent)
     return
   }
   if (newLength === 0) {
@@ -52,8 +52,7 @@ export function patchChildren(
   if (start > oldEnd) {
     if (start <= newEnd) {
       checkKeys(newChildren, parentTag)
-      const ref = firstDomIdFrom(newChildren, newEnd + 1, anchor)
-      for (let i = start; i <= newEnd; i++) newChildren[i] = mount(ctx, newChildren[i], parent, ref, namespace)
+      mountRun(ctx, newChildren, start, newEnd + 1, parent, firstDomIdFrom(newChildren, newEnd + 1, anchor), namespace, ownsParent)
     }
     return
   }
@@ -108,7 +107,7 @@ function reconcileMiddle(
   if (matched === 0 && ownsParent && start === 0 && oldEnd === oldChildren.length - 1 && anchor === 0) {
     // Nothing is kept: drop all old children in one op, then build the new ones.
     removeAll(ctx, parent, oldChildren, true)
-    for (let i = 0; i < newChildren.length; i++) newChildren[i] = mount(ctx, newChildren[i], parent, 0, namespace)
+    mountRun(ctx, newChildren, 0, newChildren.length, parent, 0, namespace, true)
     return
   }
   for (let k = 0; k < orphans.length; k++) unmount(ctx, orphans[k], true)
@@ -135,10 +134,34 @@ function reconcileMiddle(
   }
 }
 
-/** Mounts a whole new list, checking its keys. */
-export function mountChildren(ctx: RenderContext, children: VNode[], parent: number, ref: number, namespace: number, parentTag: string): void {
+/** Children mounted per work item when a long list is mounted in chunks. */
+const CHUNK = 64
+
+/**
+ * Mounts a whole new list, checking its keys. A long list of an element's own children
+ * (`chunkable`) is mounted in chunks of deferred work, in order, before the same `ref`,
+ * so a sliced render can pause inside it. A fragment's children are mounted at once:
+ * siblings after the fragment need their DOM ids.
+ */
+export function mountChildren(ctx: RenderContext, children: VNode[], parent: number, ref: number, namespace: number, parentTag: string, chunkable: boolean): void {
   if (children.length > 1) checkKeys(children, parentTag)
-  for (let i = 0; i < children.length; i++) children[i] = mount(ctx, children[i], parent, ref, namespace)
+  mountRun(ctx, children, 0, children.length, parent, ref, namespace, chunkable)
+}
+
+function mountRun(ctx: RenderContext, children: VNode[], from: number, to: number, parent: number, ref: number, namespace: number, chunkable: boolean): void {
+  if (!chunkable || to - from <= CHUNK) {
+    for (let i = from; i < to; i++) children[i] = mount(ctx, children[i], parent, ref, namespace)
+    return
+  }
+  // The work list is a stack: push the last chunk first so the first is mounted first.
+  for (let start = from + Math.floor((to - from - 1) / CHUNK) * CHUNK; start >= from; start -= CHUNK) {
+    ctx.work.push(MOUNT_CHUNK, { children, from: start, to: Math.min(start + CHUNK, to), parent, ref, namespace })
+  }
+}
+
+/** Deferred part of mountChildren. */
+export function mountChunk(ctx: RenderContext, chunk: ChunkWork): void {
+  mountRun(ctx, chunk.children, chunk.from, chunk.to, chunk.parent, chunk.ref, chunk.namespace, false)
 }
 
 function removeAll(ctx: RenderContext, parent: number, children: readonly VNode[], ownsParent: boolean): void {

@@ -1,8 +1,8 @@
 import { NS_HTML, NS_MATHML, NS_SVG } from "../src/protocol/opcodes.ts"
-import { patchChildren, mountChildren } from "./children.ts"
+import { mountChildren, mountChunk, patchChildren } from "./children.ts"
 import { toVNode } from "./h.ts"
 import { markProps, mountProps, patchProps } from "./props.ts"
-import type { RenderContext } from "./render-context.ts"
+import { type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
 import {
   cloneVNode,
   type Component,
@@ -25,6 +25,9 @@ import {
  * half-way can be rolled back: the old tree still describes the DOM.
  */
 
+/** The `id` of a mounted fragment, which has no DOM node. */
+const FRAGMENT_IN_USE = -1
+
 /** Same kind, same tag or component, same key: the DOM can be kept. */
 export function sameType(a: VNode, b: VNode): boolean {
   return a.kind === b.kind && a.type === b.type && a.key === b.key
@@ -46,7 +49,7 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
       ctx.writer.createElement(id, ctx.strings.intern(tag, ctx.writer), ns)
       mountProps(ctx, vnode)
       // Children first, into the detached element: one insertion into the live DOM.
-      if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], id, 0, tag === "foreignObject" ? NS_HTML : ns, tag)
+      if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], id, 0, tag === "foreignObject" ? NS_HTML : ns, tag, true)
       insert(ctx, parent, id, ref)
       break
     }
@@ -59,7 +62,10 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
       break
     }
     case VNODE_FRAGMENT:
-      if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], parent, ref, namespace, "fragment")
+      // Fragments have no DOM node of their own; the id marks this vnode as in use, so
+      // placing it again (another root, another position) clones it instead of sharing it.
+      vnode.id = FRAGMENT_IN_USE
+      if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], parent, ref, namespace, "fragment", false)
       break
     case VNODE_COMPONENT:
       vnode.rendered = mount(ctx, render(vnode), parent, ref, namespace)
@@ -77,15 +83,12 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
   if (next.kind === VNODE_FRAGMENT || next.id !== 0 || next.rendered !== null) next = cloneVNode(next)
   switch (next.kind) {
     case VNODE_ELEMENT: {
-      const id = old.id
-      next.id = id
+      next.id = old.id
       next.namespace = old.namespace
-      ctx.nodes[id] = next
-      patchProps(ctx, old, next)
-      const tag = next.type as string
-      if (old.children.length > 0 || next.children.length > 0) {
-        patchChildren(ctx, id, old.children, next.children as VNode[], 0, tag === "foreignObject" ? NS_HTML : old.namespace, tag, true)
-      }
+      ctx.nodes[old.id] = next
+      // Props and children only touch this element's subtree: defer them, so that a
+      // sliced render can pause between elements (see drainWork).
+      if (old.props !== next.props || old.children.length > 0 || next.children.length > 0) ctx.work.push(old, next)
       break
     }
     case VNODE_TEXT:
@@ -94,6 +97,7 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
       if (next.text !== old.text) ctx.writer.setText(old.id, ctx.strings.intern(next.text, ctx.writer))
       break
     case VNODE_FRAGMENT:
+      next.id = FRAGMENT_IN_USE
       patchChildren(ctx, parent, old.children, next.children as VNode[], anchor, namespace, "fragment", false)
       break
     case VNODE_COMPONENT: {
@@ -254,4 +258,33 @@ export function markTree(ctx: RenderContext, vnode: VNode): void {
       if (vnode.rendered !== null) markTree(ctx, vnode.rendered)
       break
   }
+}
+
+/** Patches the props and children of an element whose id `next` already took over from `old`. */
+function patchElement(ctx: RenderContext, old: VNode, next: VNode): void {
+  patchProps(ctx, old, next)
+  const tag = next.type as string
+  if (old.children.length > 0 || next.children.length > 0) {
+    patchChildren(ctx, next.id, old.children, next.children as VNode[], 0, tag === "foreignObject" ? NS_HTML : next.namespace, tag, true)
+  }
+}
+
+/** Check the clock every this many work items: cheap enough, and fine-grained for 5 ms slices. */
+const CLOCK_EVERY = 16
+
+/** Runs deferred work until none is left (true) or `clock()` passes `deadline` (false). */
+export function drainWork(ctx: RenderContext, deadline: number, clock: () => number): boolean {
+  const work = ctx.work
+  let sinceCheck = 0
+  while (work.length > 0) {
+    if (++sinceCheck === CLOCK_EVERY) {
+      sinceCheck = 0
+      if (clock() >= deadline) return false
+    }
+    const next = work.pop()
+    const old = work.pop() as VNode
+    if (old === MOUNT_CHUNK) mountChunk(ctx, next as ChunkWork)
+    else patchElement(ctx, old, next as VNode)
+  }
+  return true
 }

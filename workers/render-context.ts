@@ -15,7 +15,27 @@ export interface RenderContext {
   readonly nodes: Array<VNode | undefined>
   /** Event type → the prop name that handles it (`click` → `onClick`). */
   readonly eventProps: Map<string, string>
+  /**
+   * Deferred diff work, a stack of pairs: (old, new) element vnodes whose props and
+   * children are still to patch, or (MOUNT_CHUNK, ChunkWork) children still to mount.
+   * Both only touch a subtree whose place in the DOM is already settled, so they can be
+   * done later in the same commit: that is what lets a render pause between slices.
+   */
+  readonly work: Array<VNode | ChunkWork | null>
 }
+
+/** A run of children to mount, in order, before `ref` (0: at the end of `parent`). */
+export interface ChunkWork {
+  readonly children: VNode[]
+  readonly from: number
+  readonly to: number
+  readonly parent: number
+  readonly ref: number
+  readonly namespace: number
+}
+
+/** Marks a ChunkWork pair on the work stack. */
+export const MOUNT_CHUNK: VNode = Object.freeze({}) as VNode
 
 export function createRenderContext(): RenderContext {
   return {
@@ -23,6 +43,7 @@ export function createRenderContext(): RenderContext {
     strings: new StringTable(),
     ids: new NodeIds(),
     nodes: [],
-    eventProps: new Map()
+    eventProps: new Map(),
+    work: []
   }
 }

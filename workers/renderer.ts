@@ -1,6 +1,6 @@
 import { CONTAINER_ID, NS_HTML } from "../src/protocol/opcodes.ts"
 import { patchChildren } from "./children.ts"
-import { markTree } from "./diff.ts"
+import { drainWork, markTree } from "./diff.ts"
 import { normalizeChildren } from "./h.ts"
 import { createRenderContext, type RenderContext } from "./render-context.ts"
 import { type Child, type VNode, VNODE_COMPONENT, VNODE_ELEMENT, VNODE_FRAGMENT, VNODE_TEXT } from "./vnode.ts"
@@ -15,6 +15,8 @@ const BUFFER_POOL_LIMIT = 8
 export class Renderer {
   readonly ctx: RenderContext = createRenderContext()
   private tree: VNode[] = []
+  /** The top-level vnodes of the commit in progress. */
+  private next: VNode[] | null = null
   private readonly pool: ArrayBuffer[] = []
   private commitId = 0
   readonly rootId: number
@@ -39,18 +41,48 @@ export class Renderer {
    * the tree are as before, and the error is rethrown.
    */
   render(view: () => Child, lane: number, eventSeq: number): ArrayBuffer | null {
+    this.begin(view, lane, eventSeq)
+    this.work(Number.POSITIVE_INFINITY, Date.now)
+    return this.finish()
+  }
+
+  /** True between `begin` and `finish` or `abort`. */
+  get inProgress(): boolean {
+    return this.next !== null
+  }
+
+  /** Calls `view` and starts diffing it; `work` does the rest. Throws (after rolling back) if the view throws. */
+  begin(view: () => Child, lane: number, eventSeq: number): void {
     const ctx = this.ctx
-    const writer = ctx.writer
-    const commitId = this.commitId + 1
-    writer.begin(this.pool.pop() ?? null, this.rootId, commitId, lane, eventSeq)
-    let next: VNode[]
+    ctx.writer.begin(this.pool.pop() ?? null, this.rootId, this.commitId + 1, lane, eventSeq)
     try {
-      next = normalizeChildren(view(), "root") as VNode[]
+      const next = normalizeChildren(view(), "root") as VNode[]
+      this.next = next
       patchChildren(ctx, CONTAINER_ID, this.tree, next, 0, NS_HTML, "root", true)
     } catch (error) {
-      this.rollback()
+      this.abort()
       throw error
     }
+  }
+
+  /**
+   * Diffs until done (true) or until `clock()` passes `deadline` (false: call again).
+   * Throws (after rolling back) if a component or a key check throws.
+   */
+  work(deadline: number, clock: () => number): boolean {
+    try {
+      return drainWork(this.ctx, deadline, clock)
+    } catch (error) {
+      this.abort()
+      throw error
+    }
+  }
+
+  /** Ends the commit begun by `begin` after `work` returned true: returns its patch list, or null if it has no ops. */
+  finish(): ArrayBuffer | null {
+    const ctx = this.ctx
+    const writer = ctx.writer
+    const next = this.next!
     if (ctx.strings.needsSweep) {
       ctx.strings.beginMark()
       for (let i = 0; i < next.length; i++) markTree(ctx, next[i])
@@ -59,6 +91,8 @@ export class Renderer {
     }
     writer.releaseNodes(ctx.ids.releasedNow, ctx.ids.releasedNow.length)
     this.tree = next
+    this.next = null
+    const commitId = this.commitId + 1
     ctx.ids.commit(commitId)
     ctx.strings.commit()
     const empty = writer.opWords === 0
@@ -71,6 +105,19 @@ export class Renderer {
     return buffer
   }
 
+  /** Forgets the commit in progress: the main thread never sees it, and the old tree still describes the DOM. */
+  abort(): void {
+    const ctx = this.ctx
+    if (!ctx.writer.isOpen) return
+    this.next = null
+    ctx.work.length = 0
+    this.pool.push(ctx.writer.finish())
+    const allocated = ctx.ids.abort()
+    for (let i = 0; i < allocated.length; i++) ctx.nodes[allocated[i]] = undefined
+    ctx.strings.abort()
+    for (let i = 0; i < this.tree.length; i++) reindex(ctx, this.tree[i])
+  }
+
   /** The main thread applied every commit up to `commitId` and gave `buffer` back. */
   acknowledge(commitId: number, buffer: ArrayBuffer | null): void {
     this.ctx.ids.acknowledge(commitId)
@@ -80,16 +127,6 @@ export class Renderer {
   /** Sizes of the tables, to watch memory. */
   get tableSizes(): { readonly liveNodes: number; readonly waitingIds: number; readonly strings: number; readonly pooledBuffers: number } {
     return { liveNodes: this.ctx.ids.live, waitingIds: this.ctx.ids.waiting, strings: this.ctx.strings.size, pooledBuffers: this.pool.length }
-  }
-
-  /** Forgets a half-written commit: the main thread never sees it, and the old tree still describes the DOM. */
-  private rollback(): void {
-    const ctx = this.ctx
-    this.pool.push(ctx.writer.finish())
-    const allocated = ctx.ids.abort()
-    for (let i = 0; i < allocated.length; i++) ctx.nodes[allocated[i]] = undefined
-    ctx.strings.abort()
-    for (let i = 0; i < this.tree.length; i++) reindex(ctx, this.tree[i])
   }
 }
 
