@@ -26,6 +26,7 @@ import {
  */
 export function h(type: string, props?: ElementProps | null, ...children: Child[]): VNode
 export function h<P>(type: Component<P>, props: (P & { readonly key?: Key | null }) | null, ...children: Child[]): VNode
+export function h(type: string | Component, props?: Props | null, ...children: Child[]): VNode
 export function h(type: string | Component, props?: Props | null, ...children: Child[]): VNode {
   return createNode(type, (props ?? EMPTY_PROPS) as Props, children.length === 0 ? undefined : children.length === 1 ? children[0] : children)
 }

@@ -18,3 +18,33 @@ export const LANE_NAMES: readonly LaneName[] = ["sync", "continuous", "default",
 export function laneOf(name: string): number {
   return LANE_NAMES.indexOf(name as LaneName)
 }
+
+/** Per-lane knobs. */
+export interface LaneConfig {
+  /** Length of one render slice in the worker (Transition and Idle only; other lanes are never sliced). */
+  readonly sliceMs: number
+  /** After a message waited this long, its lane renders as Sync: not sliced, not interrupted. */
+  readonly timeoutMs: number
+}
+
+/** React's numbers: input lanes expire after 250 ms, Default and Transition after 5 s; Idle never. */
+export const DEFAULT_LANES: readonly LaneConfig[] = [
+  { sliceMs: 5, timeoutMs: 0 }, // sync: renders at once anyway
+  { sliceMs: 5, timeoutMs: 250 }, // continuous
+  { sliceMs: 5, timeoutMs: 5000 }, // default
+  { sliceMs: 5, timeoutMs: 5000 }, // transition
+  { sliceMs: 5, timeoutMs: Number.POSITIVE_INFINITY } // idle
+]
+
+/** DOM events that fire continuously: coalesced per frame in the Continuous lane. The rest are discrete (Sync). */
+export const CONTINUOUS_EVENT_TYPES: readonly string[] = [
+  "pointermove", "mousemove", "touchmove", "scroll", "wheel", "pointerover", "pointerout",
+  "mouseover", "mouseout", "mouseenter", "mouseleave", "pointerenter", "pointerleave", "dragover", "drag"
+]
+
+/** The lane settings the worker runs with: one LaneConfig per lane and overrides of event lanes. */
+export interface LaneSettings {
+  readonly lanes: readonly LaneConfig[]
+  /** Event type → lane number, overriding the default (continuous types → Continuous, others → Sync). */
+  readonly eventLanes: Readonly<Record<string, number>>
+}
