@@ -1,0 +1,100 @@
+// Builds every example into examples/dist/<name>/ and the main-thread library size probe
+// into examples/dist/size/, then prints the sizes (raw and gzip).
+//
+//   node examples/build.mjs
+//
+// An example is a folder of examples/ holding main.ts (main thread), app.worker.tsx (the
+// app, run in a Worker) and index.html. Both bundles are ESM and minified; the page loads
+// ./main.js, which starts ./app.worker.js as a module worker.
+import { build } from "esbuild"
+import { copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises"
+import { existsSync } from "node:fs"
+import { dirname, join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
+import { gzipSync } from "node:zlib"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repo = join(here, "..")
+const dist = join(here, "dist")
+
+// The package's own specifiers, resolved to sources (what tsconfig's `paths` say).
+// esbuild also rewrites subpaths of an alias key, but a longer key wins over a shorter one,
+// so "shuttle/worker" does not become "src/index.ts/worker".
+const alias = {
+  "shuttle/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
+  "shuttle/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
+  "shuttle/worker": join(repo, "workers/index.ts"),
+  shuttle: join(repo, "src/index.ts")
+}
+
+const common = {
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: "es2022",
+  platform: "browser",
+  jsx: "automatic",
+  jsxImportSource: "shuttle",
+  alias,
+  legalComments: "none",
+  logLevel: "warning"
+}
+
+async function sizeOf(file) {
+  const bytes = await readFile(file)
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
+}
+
+function kb(n) {
+  return `${(n / 1024).toFixed(1)} kB`.padStart(9)
+}
+
+async function examples() {
+  const names = []
+  for (const entry of await readdir(here, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name === "dist" || entry.name === "node_modules") continue
+    if (existsSync(join(here, entry.name, "main.ts"))) names.push(entry.name)
+  }
+  return names.sort()
+}
+
+async function buildExample(name) {
+  const source = join(here, name)
+  const out = join(dist, name)
+  const worker = ["app.worker.tsx", "app.worker.ts"].map((f) => join(source, f)).find((f) => existsSync(f))
+  if (worker === undefined) throw new Error(`examples/${name}: missing app.worker.tsx`)
+  if (!existsSync(join(source, "index.html"))) throw new Error(`examples/${name}: missing index.html`)
+  await mkdir(out, { recursive: true })
+  await Promise.all([
+    build({ ...common, entryPoints: [join(source, "main.ts")], outfile: join(out, "main.js") }),
+    // A module worker: `self` is the global; no `document`.
+    build({ ...common, entryPoints: [worker], outfile: join(out, "app.worker.js") }),
+    copyFile(join(source, "index.html"), join(out, "index.html"))
+  ])
+  return [
+    { label: `${name}/main.js`, ...(await sizeOf(join(out, "main.js"))) },
+    { label: `${name}/app.worker.js`, ...(await sizeOf(join(out, "app.worker.js"))) }
+  ]
+}
+
+async function buildSizeProbe() {
+  const out = join(dist, "size", "shuttle-main.js")
+  await build({
+    ...common,
+    // Everything src/index.ts exports stays: the library as a page would import it whole.
+    stdin: { contents: 'export * from "shuttle"', resolveDir: repo, loader: "ts", sourcefile: "shuttle-main.ts" },
+    outfile: out
+  })
+  return { label: "size/shuttle-main.js (src/index.ts)", ...(await sizeOf(out)) }
+}
+
+const started = performance.now()
+await rm(dist, { recursive: true, force: true })
+const names = await examples()
+const rows = (await Promise.all(names.map(buildExample))).flat()
+rows.push(await buildSizeProbe())
+
+console.log(`Built ${names.length} examples into ${relative(process.cwd(), dist) || "."} in ${Math.round(performance.now() - started)} ms`)
+const width = Math.max(...rows.map((r) => r.label.length))
+console.log(`${"bundle".padEnd(width)}  ${"min".padStart(9)}  ${"min+gzip".padStart(9)}`)
+for (const row of rows) console.log(`${row.label.padEnd(width)}  ${kb(row.raw)}  ${kb(row.gzip)}`)

@@ -1,0 +1,125 @@
+// A tiny static server for examples/dist, on 127.0.0.1 only.
+//
+//   node examples/serve.mjs            # port from $PORT, else 5173
+//
+// Tests import `startServer` and pass port 0 to get a free port.
+import { createServer } from "node:http"
+import { readdir, readFile, stat } from "node:fs/promises"
+import { existsSync } from "node:fs"
+import { dirname, extname, join, normalize, resolve, sep } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const DIST = join(here, "dist")
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8"
+}
+
+/** The examples built into `root`: folders holding an index.html. */
+async function listExamples(root) {
+  const names = []
+  for (const entry of await readdir(root, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(join(root, entry.name, "index.html"))) names.push(entry.name)
+  }
+  return names.sort()
+}
+
+async function respond(root, request, response) {
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response.writeHead(405, { allow: "GET, HEAD" }).end()
+    return
+  }
+  let pathname
+  try {
+    pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname)
+  } catch {
+    response.writeHead(400).end("bad request")
+    return
+  }
+  if (pathname === "/") {
+    const links = (await listExamples(root)).map((name) => `<li><a href="/${name}/">${name}</a></li>`).join("")
+    response.writeHead(200, { "content-type": MIME[".html"] }).end(`<!doctype html><title>Shuttle examples</title><ul>${links}</ul>`)
+    return
+  }
+  // Stay inside root: normalize, then refuse anything that escapes it.
+  let file = resolve(root, "." + normalize(pathname))
+  if (file !== root && !file.startsWith(root + sep)) {
+    response.writeHead(403).end("forbidden")
+    return
+  }
+  try {
+    let info = await stat(file)
+    if (info.isDirectory()) {
+      if (!pathname.endsWith("/")) {
+        response.writeHead(301, { location: pathname + "/" }).end()
+        return
+      }
+      file = join(file, "index.html")
+      info = await stat(file)
+    }
+    const body = await readFile(file)
+    response.writeHead(200, {
+      "content-type": MIME[extname(file).toLowerCase()] ?? "application/octet-stream",
+      "content-length": body.length,
+      "cache-control": "no-store"
+    })
+    response.end(request.method === "HEAD" ? undefined : body)
+  } catch {
+    response.writeHead(404, { "content-type": MIME[".txt"] }).end("not found")
+  }
+}
+
+/**
+ * Serves `root` (default examples/dist) on 127.0.0.1:`port` (0 picks a free port).
+ * Resolves to { url, port, examples, close() } once listening.
+ */
+export async function startServer({ port = 0, root = DIST } = {}) {
+  const base = resolve(root)
+  const server = createServer((request, response) => {
+    respond(base, request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500)
+      response.end()
+    })
+  })
+  await new Promise((resolveListen, reject) => {
+    server.once("error", reject)
+    server.listen(port, "127.0.0.1", () => resolveListen(undefined))
+  })
+  const address = server.address()
+  const actual = typeof address === "object" && address !== null ? address.port : port
+  const url = `http://127.0.0.1:${actual}/`
+  return {
+    url,
+    port: actual,
+    examples: existsSync(base) ? await listExamples(base) : [],
+    close: () => new Promise((resolveClose) => {
+      server.closeAllConnections()
+      server.close(() => resolveClose(undefined))
+    })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  if (!existsSync(DIST)) {
+    console.error("examples/dist does not exist: run `node examples/build.mjs` first (or `npm start`).")
+    process.exit(1)
+  }
+  const port = process.env.PORT === undefined || process.env.PORT === "" ? 5173 : Number(process.env.PORT)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be an integer from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`)
+    process.exit(1)
+  }
+  const server = await startServer({ port })
+  console.log(`Serving examples/dist on ${server.url} (127.0.0.1 only; Ctrl+C stops)`)
+  for (const name of server.examples) console.log(`  ${name.padEnd(12)} ${server.url}${name}/`)
+}
