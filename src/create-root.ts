@@ -1,6 +1,8 @@
 import * as Comlink from "comlink"
 import { Applier } from "./applier.ts"
+import { CommitQueue } from "./commit-queue.ts"
 import { EventDelegation } from "./events.ts"
+import { defaultTuning, type LaneTuning, resolveTuning } from "./lane-options.ts"
 import {
   InvalidOptionError,
   MessageNotCloneableError,
@@ -10,15 +12,26 @@ import {
 } from "./protocol/errors.ts"
 import { Header } from "./protocol/opcodes.ts"
 import { LANE_DEFAULT, LANE_NAMES, laneOf, type LaneName } from "./protocol/lanes.ts"
-import type { FromWorker, ToWorker, WorkerApi } from "./protocol/messages.ts"
+import type { CommitInfo, FromWorker, ToWorker, WorkerApi } from "./protocol/messages.ts"
 
 /** What `createRoot` talks to: a Worker, or any MessagePort-like endpoint (tests). */
 export type WorkerLike = Comlink.Endpoint & { terminate?: () => void }
 
 /** @since 0.1.0 */
-export interface RootOptions {
+export interface RootOptions extends LaneTuning {
   /** Called with every error of this root: rejected patch lists, failed renders, worker crashes. Default: console.error. */
   readonly onError?: (error: ShuttleError) => void
+  /** Called after every commit is applied, with what it did. */
+  readonly onCommit?: (commit: CommitStats) => void
+}
+
+/** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */
+export interface CommitStats extends CommitInfo {
+  readonly commitId: number
+  readonly laneName: LaneName
+  readonly patchBytes: number
+  /** Main-thread milliseconds to validate and apply the patch list. */
+  readonly applyMs: number
 }
 
 /** @since 0.1.0 */
@@ -43,6 +56,10 @@ export interface RootStats {
   readonly strings: number
   /** Event types with a delegated listener on the container. */
   readonly listeners: number
+  /** Commits received and not yet applied (waiting for a frame). */
+  readonly queuedCommits: number
+  /** The last applied commit, or null before the first. */
+  readonly lastCommit: CommitStats | null
 }
 
 /** A mounted Shuttle app. @since 0.1.0 */
@@ -53,6 +70,8 @@ export interface Root {
   flush(): Promise<void>
   /** Empties the container, removes the listeners and releases the worker. */
   unmount(): Promise<void>
+  /** Changes lane tuning at run time; throws InvalidOptionError naming the bad field (and changes nothing). */
+  setLanes(tuning: LaneTuning): void
   /** Resolves when the worker has mounted the root. */
   readonly ready: Promise<void>
   readonly stats: RootStats
@@ -81,6 +100,7 @@ const UNMOUNT_WAIT_MS = 1000
  * await root.flush()
  */
 export function createRoot(container: Element, worker: WorkerLike, options: RootOptions = {}): Root {
+  let tuning = resolveTuning(defaultTuning(), options)
   const rootId = nextRootId++
   const onError = options.onError ?? ((error: ShuttleError) => console.error(error))
   let control = controls.get(worker)
@@ -97,7 +117,9 @@ export function createRoot(container: Element, worker: WorkerLike, options: Root
   const flushes = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>()
   let tickScheduled = false
   let unmounted = false
-  const stats = { commits: 0, lastPatchBytes: 0, totalPatchBytes: 0, lastApplyMs: 0, nodes: 0, strings: 0, listeners: 0 }
+  const stats = { commits: 0, lastPatchBytes: 0, totalPatchBytes: 0, lastApplyMs: 0 }
+  let lastCommit: CommitStats | null = null
+  const onCommit = options.onCommit
 
   const post = (message: ToWorker, transfer?: Transferable[]): void => {
     port.postMessage(message, transfer ?? [])
@@ -116,28 +138,42 @@ export function createRoot(container: Element, worker: WorkerLike, options: Root
     flushes.clear()
   }
 
+  const applyCommit = (buffer: ArrayBuffer, info: CommitInfo): void => {
+    const started = performance.now()
+    let commitId: number
+    try {
+      commitId = applier.apply(buffer)
+    } catch (error) {
+      onError(error as ShuttleError)
+      return
+    }
+    const applyMs = performance.now() - started
+    const patchBytes = new Uint32Array(buffer, 0, Header.Size)[Header.ByteLength]
+    stats.commits++
+    stats.lastApplyMs = applyMs
+    stats.lastPatchBytes = patchBytes
+    stats.totalPatchBytes += patchBytes
+    post({ t: "ack", commitId, buffer }, [buffer])
+    lastCommit = { ...info, commitId, laneName: LANE_NAMES[info.lane] ?? "default", patchBytes, applyMs }
+    onCommit?.(lastCommit)
+  }
+  const commits = new CommitQueue(applyCommit, tuning.frameBudgetMs)
+
   port.onmessage = (event: MessageEvent<FromWorker>) => {
     const data = event.data
-    if (data instanceof ArrayBuffer) {
-      const started = performance.now()
-      let commitId: number
-      try {
-        commitId = applier.apply(data)
-      } catch (error) {
-        onError(error as ShuttleError)
-        return
-      }
-      stats.lastApplyMs = performance.now() - started
-      stats.commits++
-      const bytes = new Uint32Array(data, 0, Header.Size)[Header.ByteLength]
-      stats.lastPatchBytes = bytes
-      stats.totalPatchBytes += bytes
-      post({ t: "ack", commitId, buffer: data }, [data])
-    } else if (data.t === "flushed") {
-      flushes.get(data.seq)?.resolve()
-      flushes.delete(data.seq)
-    } else if (data.t === "error") {
-      onError(new WorkerError(data.kind, data.message))
+    switch (data.t) {
+      case "commit":
+        commits.push(data.buffer, data.info)
+        break
+      case "flushed":
+        // Everything the flush waited for has arrived: apply it now rather than at the next frame.
+        commits.drain()
+        flushes.get(data.seq)?.resolve()
+        flushes.delete(data.seq)
+        break
+      case "error":
+        onError(new WorkerError(data.kind, data.message))
+        break
     }
   }
 
@@ -149,7 +185,7 @@ export function createRoot(container: Element, worker: WorkerLike, options: Root
   }
   worker.addEventListener("error", onWorkerError as EventListener)
 
-  const ready = control.remote.mount(Comlink.transfer(channel.port2, [channel.port2]), { rootId })
+  const ready = control.remote.mount(Comlink.transfer(channel.port2, [channel.port2]), { rootId, lanes: tuning.settings })
   ready.catch((error: unknown) => {
     const failure = new WorkerError("MountFailed", String(error))
     failFlushes(failure)
@@ -189,9 +225,16 @@ export function createRoot(container: Element, worker: WorkerLike, options: Root
         post({ t: "flush", seq })
       })
     },
+    setLanes(next: LaneTuning): void {
+      if (unmounted) throw new RootUnmountedError("setLanes")
+      tuning = resolveTuning(tuning, next)
+      commits.budgetMs = tuning.frameBudgetMs
+      post({ t: "lanes", settings: tuning.settings })
+    },
     async unmount(): Promise<void> {
       if (unmounted) return
       unmounted = true
+      commits.clear()
       failFlushes(new RootUnmountedError("flush"))
       delegation.detach()
       worker.removeEventListener("error", onWorkerError as EventListener)
@@ -213,7 +256,7 @@ export function createRoot(container: Element, worker: WorkerLike, options: Root
       }
     },
     get stats(): RootStats {
-      return { ...stats, nodes: applier.nodeCount, strings: applier.stringCount, listeners: delegation.types.size }
+      return { ...stats, nodes: applier.nodeCount, strings: applier.stringCount, listeners: delegation.types.size, queuedCommits: commits.length, lastCommit }
     }
   }
 }

@@ -19,7 +19,7 @@ export function serveProgram<Model, Msg, R>(program: Program<Model, Msg, R>, end
   const api = {
     roots,
     async mount(port: MessagePort, options: MountOptions): Promise<void> {
-      const root = await RootRuntime.start(program, port as unknown as DataPort, options.rootId)
+      const root = await RootRuntime.start(program, port as unknown as DataPort, options)
       roots.set(options.rootId, root)
     },
     async unmount(rootId: number): Promise<void> {

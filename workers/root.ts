@@ -1,11 +1,12 @@
 import { Cause, Effect, Exit, Layer, Queue, Scheduler, Scope } from "effect"
-import { LANE_DEFAULT, LANE_SYNC, LANE_CONTINUOUS } from "../src/protocol/lanes.ts"
-import type { FromWorker, ToWorker } from "../src/protocol/messages.ts"
+import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../src/protocol/lanes.ts"
+import type { FromWorker, MountOptions, ToWorker } from "../src/protocol/messages.ts"
 import { RenderError } from "./errors.ts"
 import { collectEventMessages } from "./event-handlers.ts"
 import { makeWorkerScheduler } from "./immediate.ts"
-import { isCommand, type Program } from "./program.ts"
+import type { Program } from "./program.ts"
 import { Renderer } from "./renderer.ts"
+import { LaneScheduler } from "./scheduler.ts"
 
 /** The port a root talks to the main thread through (a MessagePort in practice). */
 export interface DataPort {
@@ -14,58 +15,55 @@ export interface DataPort {
   close(): void
 }
 
-/** Continuous events (pointer moves, scrolls) go to their own lane; the rest are discrete. */
-const CONTINUOUS_EVENTS = new Set(["pointermove", "mousemove", "touchmove", "scroll", "wheel", "pointerover", "pointerout", "mouseover", "mouseout", "dragover", "drag"])
+const CONTINUOUS = new Set(CONTINUOUS_EVENT_TYPES)
+const FRAME_MS = 16
 
 /**
- * One mounted root in the worker: its model, its vnode tree, its tables and its fiber.
+ * One mounted root in the worker: its lane scheduler (model, update queue, renderer) and
+ * the fiber that drives it.
  *
- * The render loop is a fiber that waits on a wake-up queue; each wake-up processes every
- * message queued so far as one batch and sends at most one commit. Commands run as
- * fibers forked into the root's Scope with the root's services; closing the Scope on
- * unmount interrupts them all.
+ * The fiber sleeps on a wake-up queue. Awake, it asks the scheduler for the next piece of
+ * work: a whole render for Sync, Continuous and Default; a slice for Transition and Idle,
+ * after which it yields to the event loop so new messages are seen (and may interrupt the
+ * render). Commands run as fibers forked into the root's Scope with the root's services;
+ * closing the Scope on unmount interrupts them all.
  */
 export class RootRuntime<Model, Msg, R> {
-  private model: Model
-  private readonly renderer: Renderer
-  /** Bound once: the renderer calls it to get the view of the current model. */
-  private readonly view = () => this.program.view(this.model)
-  private readonly pendingMsgs: unknown[] = []
-  private readonly pendingLanes: number[] = []
-  private readonly flushSeqs: number[] = []
-  private readonly commands: Array<Effect.Effect<unknown, unknown, R>> = []
-  private readonly wake = Effect.runSync(Queue.unbounded<void>())
-  private eventSeq = 0
-  private rendered = false
-  /** An event reported DOM state (typed text, a checkbox) that the next diff must compare against. */
-  private liveEdits = false
-  private closed = false
-
-  private readonly program: Program<Model, Msg, R>
   private readonly port: DataPort
   readonly rootId: number
   private readonly scope: Scope.Closeable
+  private readonly renderer: Renderer
+  private readonly scheduler: LaneScheduler<Model, Msg>
+  private readonly wake = Effect.runSync(Queue.unbounded<void>())
+  private readonly flushSeqs: number[] = []
+  private eventLanes: Readonly<Record<string, number>> = {}
+  private frameReady = false
+  private frameTimer: ReturnType<typeof setTimeout> | null = null
+  private closed = false
 
   private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable) {
-    this.program = program
     this.port = port
     this.rootId = rootId
     this.scope = scope
     this.renderer = new Renderer(rootId)
-    this.model = typeof program.init === "function" ? (program.init as () => Model)() : program.init
+    const init = typeof program.init === "function" ? (program.init as () => Model)() : program.init
+    this.scheduler = new LaneScheduler<Model, Msg>(this.renderer, init, program.update as (model: Model, msg: Msg) => unknown, program.view, () => performance.now())
   }
 
-  /** Builds the root's services and starts its render loop; the first commit follows at once. */
-  static start<Model, Msg, R>(program: Program<Model, Msg, R>, port: DataPort, rootId: number): Promise<RootRuntime<Model, Msg, R>> {
+  /** Builds the root's services and starts its fiber; the first commit follows at once. */
+  static start<Model, Msg, R>(program: Program<Model, Msg, R>, port: DataPort, options: MountOptions): Promise<RootRuntime<Model, Msg, R>> {
     const scheduler = makeWorkerScheduler()
     return Effect.runPromise(
       Effect.gen(function*() {
         const scope = yield* Scope.make()
         const layer = (program.layer ?? Layer.empty) as Layer.Layer<R, unknown, never>
         const services = yield* Layer.buildWithScope(layer, scope)
-        const root = new RootRuntime(program, port, rootId, scope)
+        const root = new RootRuntime(program, port, options.rootId, scope)
+        root.configure(options.lanes)
         port.onmessage = (event) => root.receive(event.data)
         yield* Effect.forkIn(root.loop().pipe(Effect.provideContext(services), Effect.provideService(Scheduler.Scheduler, scheduler)), scope)
+        root.scheduler.forceRender()
+        root.scheduler.enqueue(undefined as Msg, LANE_SYNC)
         root.requestRender()
         return root
       })
@@ -76,37 +74,34 @@ export class RootRuntime<Model, Msg, R> {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve()
     this.closed = true
+    if (this.frameTimer !== null) clearTimeout(this.frameTimer)
     this.port.onmessage = null
     this.port.close()
     return Effect.runPromise(Scope.close(this.scope, Exit.void))
   }
 
+  /** The model on screen. */
+  get currentModel(): Model {
+    return this.scheduler.model
+  }
+
+  /** Sizes of the root's tables, to watch memory. */
+  get tableSizes(): Renderer["tableSizes"] {
+    return this.renderer.tableSizes
+  }
+
   private receive(data: ToWorker): void {
     switch (data.t) {
       case "dispatch":
-        this.pendingMsgs.push(data.msg)
-        this.pendingLanes.push(data.lane)
+        this.enqueue(data.msg as Msg, data.lane)
         if (data.lane === LANE_SYNC) this.requestRender()
         break
       case "tick":
         this.requestRender()
         break
-      case "event": {
-        this.eventSeq = data.seq
-        const msgs: unknown[] = []
-        try {
-          if (collectEventMessages(this.renderer.ctx, data.path, data.event, msgs)) this.liveEdits = true
-        } catch (cause) {
-          this.report(new RenderError({ phase: "handler", cause }))
-        }
-        const lane = CONTINUOUS_EVENTS.has(data.event.type) ? LANE_CONTINUOUS : LANE_SYNC
-        for (let i = 0; i < msgs.length; i++) {
-          this.pendingMsgs.push(msgs[i])
-          this.pendingLanes.push(lane)
-        }
-        this.requestRender()
+      case "event":
+        this.receiveEvent(data)
         break
-      }
       case "ack":
         this.renderer.acknowledge(data.commitId, data.buffer)
         break
@@ -114,11 +109,50 @@ export class RootRuntime<Model, Msg, R> {
         this.flushSeqs.push(data.seq)
         this.requestRender()
         break
+      case "lanes":
+        this.configure(data.settings)
+        break
     }
+  }
+
+  private receiveEvent(data: Extract<ToWorker, { t: "event" }>): void {
+    this.scheduler.eventSeq = data.seq
+    const msgs: unknown[] = []
+    try {
+      if (collectEventMessages(this.renderer.ctx, data.path, data.event, msgs)) this.scheduler.forceRender()
+    } catch (cause) {
+      this.report(new RenderError({ phase: "handler", cause }))
+    }
+    const type = data.event.type
+    const lane = this.eventLanes[type] ?? (CONTINUOUS.has(type) ? LANE_CONTINUOUS : LANE_SYNC)
+    for (let i = 0; i < msgs.length; i++) this.enqueue(msgs[i] as Msg, lane)
+    // A live edit with no message still needs a render to set a rejected value back.
+    if (msgs.length === 0) this.enqueue(undefined as Msg, LANE_SYNC)
+    this.requestRender()
+  }
+
+  /** `undefined` messages only wake the scheduler; `update` never sees them. */
+  private enqueue(msg: Msg, lane: number): void {
+    this.scheduler.enqueue(msg, lane)
+  }
+
+  private configure(settings: LaneSettings): void {
+    this.scheduler.configure(settings.lanes)
+    this.eventLanes = settings.eventLanes
   }
 
   private requestRender(): void {
     Queue.offerUnsafe(this.wake, undefined)
+  }
+
+  /** Sets `frameReady` at the next frame boundary and wakes the loop. */
+  private awaitFrame(): void {
+    if (this.frameTimer !== null) return
+    this.frameTimer = setTimeout(() => {
+      this.frameTimer = null
+      this.frameReady = true
+      this.requestRender()
+    }, FRAME_MS)
   }
 
   private loop(): Effect.Effect<never, never, R> {
@@ -126,11 +160,34 @@ export class RootRuntime<Model, Msg, R> {
     return Effect.gen(function*() {
       while (true) {
         yield* Queue.takeAll(root.wake)
-        root.renderPending()
-        root.answerFlushes()
-        while (root.commands.length > 0) {
-          const command = root.commands.shift()!
-          yield* Effect.forkIn(root.runCommand(command), root.scope)
+        let working = true
+        while (working && !root.closed) {
+          const urgent = root.flushSeqs.length > 0
+          const step = root.scheduler.step(root.frameReady || urgent, urgent)
+          switch (step.kind) {
+            case "idle":
+              root.frameReady = false
+              root.answerFlushes()
+              working = false
+              break
+            case "wait-frame":
+              root.awaitFrame()
+              working = false
+              break
+            case "yield":
+              // Let the worker's event loop deliver messages: they may interrupt this render.
+              yield* Effect.yieldNow
+              break
+            case "commit":
+              if (step.info.lane === LANE_CONTINUOUS) root.frameReady = false
+              if (step.buffer !== null) root.port.postMessage({ t: "commit", buffer: step.buffer, info: step.info }, [step.buffer])
+              for (const command of step.commands) yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
+              break
+            case "error":
+              root.report(new RenderError({ phase: "view", cause: step.cause }))
+              break
+          }
+          root.reportUpdateErrors()
         }
       }
     })
@@ -140,8 +197,7 @@ export class RootRuntime<Model, Msg, R> {
     return Effect.matchCause(command, {
       onSuccess: (msg) => {
         if (msg === undefined || this.closed) return
-        this.pendingMsgs.push(msg)
-        this.pendingLanes.push(LANE_DEFAULT)
+        this.enqueue(msg as Msg, LANE_DEFAULT)
         this.requestRender()
       },
       onFailure: (cause) => {
@@ -150,46 +206,10 @@ export class RootRuntime<Model, Msg, R> {
     })
   }
 
-  /** Folds every queued message into the model, in dispatch order, and commits the view once. */
-  private renderPending(): void {
-    if (this.closed) return
-    const count = this.pendingMsgs.length
-    const before = this.model
-    let model = before
-    let lane = LANE_DEFAULT
-    for (let i = 0; i < count; i++) {
-      if (this.pendingLanes[i] < lane) lane = this.pendingLanes[i]
-      try {
-        const result = this.program.update(model, this.pendingMsgs[i] as Msg)
-        if (isCommand(result)) {
-          model = result.model as Model
-          for (const effect of result.effects) this.commands.push(effect as Effect.Effect<unknown, unknown, R>)
-        } else model = result as Model
-      } catch (cause) {
-        // The message is rejected; the model stays as it was before it.
-        this.report(new RenderError({ phase: "update", cause }))
-      }
-    }
-    this.pendingMsgs.length = 0
-    this.pendingLanes.length = 0
-    if (model === before && this.rendered && !this.liveEdits) return
-    this.liveEdits = false
-    this.model = model
-    if (!this.commit(lane)) this.model = before
-  }
-
-  /** Renders the view of the current model and sends the patch list. False if the view threw. */
-  private commit(lane: number): boolean {
-    let buffer: ArrayBuffer | null
-    try {
-      buffer = this.renderer.render(this.view, lane, this.eventSeq)
-    } catch (cause) {
-      this.report(new RenderError({ phase: "view", cause }))
-      return false
-    }
-    this.rendered = true
-    if (buffer !== null) this.port.postMessage(buffer, [buffer])
-    return true
+  private reportUpdateErrors(): void {
+    const errors = this.scheduler.updateErrors
+    for (let i = 0; i < errors.length; i++) this.report(new RenderError({ phase: "update", cause: errors[i] }))
+    errors.length = 0
   }
 
   private answerFlushes(): void {
@@ -199,15 +219,5 @@ export class RootRuntime<Model, Msg, R> {
   private report(error: RenderError): void {
     this.port.postMessage({ t: "error", kind: error._tag + ":" + error.phase, message: error.message })
     Effect.runFork(Effect.logError(error.message, error.cause))
-  }
-
-  /** The current model (for tests and tools). */
-  get currentModel(): Model {
-    return this.model
-  }
-
-  /** Sizes of the root's tables, to watch memory. */
-  get tableSizes(): Renderer["tableSizes"] {
-    return this.renderer.tableSizes
   }
 }

@@ -1,3 +1,5 @@
+import type { LaneSettings } from "./lanes.ts"
+
 /**
  * Messages between the main thread and the worker.
  *
@@ -30,6 +32,26 @@ export interface ShuttleEvent {
   readonly deltaY?: number
 }
 
+/** What one commit did, measured in the worker; the main thread adds apply time and bytes. */
+export interface CommitInfo {
+  /** Lane number (0 sync … 4 idle). */
+  readonly lane: number
+  /** Messages shown for the first time by this commit. */
+  readonly messages: number
+  readonly updateMs: number
+  readonly viewMs: number
+  /** Diff, which writes the ops as it goes. */
+  readonly diffMs: number
+  /** Header, string section and table upkeep. */
+  readonly encodeMs: number
+  /** Slices the render took (1 unless sliced). */
+  readonly slices: number
+  /** Renders of this lane thrown away for higher-priority work before this one committed. */
+  readonly interruptions: number
+  /** The lane had waited past its timeout (or a flush was waiting) and rendered unsliced. */
+  readonly expired: boolean
+}
+
 /** Main → worker, on the data port. */
 export type ToWorker =
   | { readonly t: "dispatch"; readonly msg: unknown; readonly lane: number }
@@ -44,16 +66,18 @@ export type ToWorker =
   }
   | { readonly t: "ack"; readonly commitId: number; readonly buffer: ArrayBuffer }
   | { readonly t: "flush"; readonly seq: number }
+  | { readonly t: "lanes"; readonly settings: LaneSettings }
 
-/** Worker → main, on the data port. A bare ArrayBuffer is a patch list. */
+/** Worker → main, on the data port. */
 export type FromWorker =
-  | ArrayBuffer
+  | { readonly t: "commit"; readonly buffer: ArrayBuffer; readonly info: CommitInfo }
   | { readonly t: "flushed"; readonly seq: number }
   | { readonly t: "error"; readonly kind: string; readonly message: string }
 
 /** Options sent with `mount`. */
 export interface MountOptions {
   readonly rootId: number
+  readonly lanes: LaneSettings
 }
 
 /** The control API that the worker exposes over comlink. */

@@ -1,0 +1,76 @@
+import { InvalidOptionError } from "./protocol/errors.ts"
+import { DEFAULT_LANES, LANE_NAMES, laneOf, type LaneConfig, type LaneName, type LaneSettings } from "./protocol/lanes.ts"
+
+/** Knobs of one lane, as users give them; omitted fields keep their value. */
+export interface LaneOptions {
+  /** Length of one render slice in the worker, ms (Transition and Idle). Default 5. */
+  readonly sliceMs?: number
+  /** Messages that waited this long render as Sync, ms. Defaults: continuous 250, default 5000, transition 5000, idle Infinity. */
+  readonly timeoutMs?: number
+}
+
+/** Lane tuning for `createRoot` and `root.setLanes`. */
+export interface LaneTuning {
+  readonly lanes?: Partial<Record<LaneName, LaneOptions>>
+  /** DOM event type → lane, e.g. `{ input: "transition", pointermove: "default" }`. */
+  readonly eventLanes?: Readonly<Record<string, LaneName>>
+  /** Main-thread milliseconds per frame for applying non-Sync commits; the rest waits for the next frame. Default 8. */
+  readonly frameBudgetMs?: number
+}
+
+export const DEFAULT_FRAME_BUDGET_MS = 8
+
+export interface ResolvedTuning {
+  readonly settings: LaneSettings
+  readonly frameBudgetMs: number
+}
+
+export function defaultTuning(): ResolvedTuning {
+  return { settings: { lanes: DEFAULT_LANES, eventLanes: {} }, frameBudgetMs: DEFAULT_FRAME_BUDGET_MS }
+}
+
+/**
+ * Merges `tuning` into `current`, checking every value. Throws InvalidOptionError naming
+ * the field (e.g. `lanes.transition.sliceMs`); on error nothing changes.
+ */
+export function resolveTuning(current: ResolvedTuning, tuning: LaneTuning): ResolvedTuning {
+  if (typeof tuning !== "object" || tuning === null) throw new InvalidOptionError("lanes", tuning, "an object")
+  const lanes: LaneConfig[] = current.settings.lanes.slice()
+  if (tuning.lanes !== undefined) {
+    if (typeof tuning.lanes !== "object" || tuning.lanes === null) throw new InvalidOptionError("lanes", tuning.lanes, "an object keyed by lane name")
+    for (const name of Object.keys(tuning.lanes)) {
+      const lane = laneOf(name)
+      if (lane < 0) throw new InvalidOptionError(`lanes.${name}`, name, `a lane name: ${LANE_NAMES.join(", ")}`)
+      const given = (tuning.lanes as Record<string, LaneOptions | undefined>)[name]
+      if (given === undefined) continue
+      if (typeof given !== "object" || given === null) throw new InvalidOptionError(`lanes.${name}`, given, "an object { sliceMs?, timeoutMs? }")
+      for (const key of Object.keys(given)) {
+        if (key !== "sliceMs" && key !== "timeoutMs") throw new InvalidOptionError(`lanes.${name}.${key}`, key, "sliceMs or timeoutMs")
+      }
+      lanes[lane] = {
+        sliceMs: given.sliceMs === undefined ? lanes[lane].sliceMs : milliseconds(`lanes.${name}.sliceMs`, given.sliceMs, false),
+        timeoutMs: given.timeoutMs === undefined ? lanes[lane].timeoutMs : milliseconds(`lanes.${name}.timeoutMs`, given.timeoutMs, true)
+      }
+    }
+  }
+  let eventLanes = current.settings.eventLanes
+  if (tuning.eventLanes !== undefined) {
+    if (typeof tuning.eventLanes !== "object" || tuning.eventLanes === null) throw new InvalidOptionError("eventLanes", tuning.eventLanes, "an object of event type → lane name")
+    const merged: Record<string, number> = { ...eventLanes }
+    for (const [type, name] of Object.entries(tuning.eventLanes)) {
+      const lane = laneOf(name)
+      if (lane < 0) throw new InvalidOptionError(`eventLanes.${type}`, name, `a lane name: ${LANE_NAMES.join(", ")}`)
+      merged[type] = lane
+    }
+    eventLanes = merged
+  }
+  const frameBudgetMs = tuning.frameBudgetMs === undefined ? current.frameBudgetMs : milliseconds("frameBudgetMs", tuning.frameBudgetMs, false)
+  return { settings: { lanes, eventLanes }, frameBudgetMs }
+}
+
+function milliseconds(field: string, value: unknown, infinityAllowed: boolean): number {
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0 || (!infinityAllowed && !Number.isFinite(value))) {
+    throw new InvalidOptionError(field, value, infinityAllowed ? "a number of milliseconds ≥ 0 (Infinity allowed)" : "a finite number of milliseconds ≥ 0")
+  }
+  return value
+}

@@ -1,0 +1,168 @@
+import { DEFAULT_LANES, LANE_CONTINUOUS, LANE_COUNT, LANE_SYNC, LANE_TRANSITION, type LaneConfig } from "../src/protocol/lanes.ts"
+import type { Renderer } from "./renderer.ts"
+import type { CommitInfo } from "../src/protocol/messages.ts"
+import { UpdateQueue, type FoldResult } from "./update-queue.ts"
+import type { Child } from "./vnode.ts"
+
+export type StepResult =
+  | { readonly kind: "idle" }
+  /** A sliced render paused: yield to the event loop, then step again. */
+  | { readonly kind: "yield" }
+  /** Only Continuous work is pending: step again at the next frame. */
+  | { readonly kind: "wait-frame" }
+  /** A render finished: send `buffer` (null: nothing changed), run `commands`. */
+  | { readonly kind: "commit"; readonly buffer: ArrayBuffer | null; readonly info: CommitInfo; readonly commands: readonly unknown[] }
+  /** The view threw: the messages of that render are rejected, model and DOM stay. */
+  | { readonly kind: "error"; readonly cause: unknown }
+
+interface Job<Model> {
+  readonly fold: FoldResult<Model>
+  expired: boolean
+  readonly updateMs: number
+  readonly viewMs: number
+  diffMs: number
+  slices: number
+}
+
+/**
+ * Decides what the worker renders next, lane by lane. Plain TypeScript with an injected
+ * clock, so the lane rules are tested without timers; the root's fiber drives it.
+ *
+ * - The highest-priority lane with pending messages renders next, with every message of
+ *   that lane and the lanes above it (a batch, one commit).
+ * - Transition and Idle renders run in slices of `sliceMs`; between slices the fiber
+ *   yields to the event loop. If higher-priority messages arrived meanwhile, the render
+ *   is thrown away (rolled back: nothing half-done is sent) and redone later on the new model.
+ * - A lane whose oldest pending message has waited `timeoutMs` renders as Sync.
+ * - Continuous renders wait for the next frame, so a burst of pointer moves is one commit.
+ */
+export class LaneScheduler<Model, Msg> {
+  private readonly queue: UpdateQueue<Model, Msg>
+  private readonly renderer: Renderer
+  private readonly view: (model: Model) => Child
+  private readonly clock: () => number
+  private lanes: LaneConfig[] = DEFAULT_LANES.slice()
+  private timeouts: number[] = DEFAULT_LANES.map((lane) => lane.timeoutMs)
+  private job: Job<Model> | null = null
+  private shown: Model
+  private rendered = false
+  private forced = false
+  private readonly interruptions = new Int32Array(LANE_COUNT)
+  /** Errors thrown by update since the last step, to report. */
+  readonly updateErrors: unknown[] = []
+  eventSeq = 0
+
+  constructor(renderer: Renderer, init: Model, update: (model: Model, msg: Msg) => unknown, view: (model: Model) => Child, clock: () => number) {
+    this.renderer = renderer
+    this.queue = new UpdateQueue(init, update)
+    this.view = view
+    this.clock = clock
+    this.shown = init
+  }
+
+  /** The model on screen (after the last commit). */
+  get model(): Model {
+    return this.shown
+  }
+
+  get pending(): number {
+    return this.queue.length
+  }
+
+  get rendering(): boolean {
+    return this.job !== null
+  }
+
+  configure(lanes: readonly LaneConfig[]): void {
+    this.lanes = lanes.slice()
+    this.timeouts = lanes.map((lane) => lane.timeoutMs)
+  }
+
+  enqueue(msg: Msg, lane: number): void {
+    this.queue.push(msg, lane, this.clock())
+  }
+
+  /** Render even if the model is unchanged (the DOM reported a value the view must set back). */
+  forceRender(): void {
+    this.forced = true
+  }
+
+  /**
+   * Does the next piece of work. `frameReady`: a frame boundary passed since Continuous
+   * work was queued. `urgent` (a flush is waiting): render everything now, unsliced.
+   */
+  step(frameReady: boolean, urgent = false): StepResult {
+    const job = this.job
+    if (job !== null) {
+      if (urgent) job.expired = true
+      if (!job.expired && this.queue.hasPendingAbove(job.fold.lane)) {
+        // Higher-priority work arrived between slices: drop this render, redo it after.
+        this.renderer.abort()
+        this.interruptions[job.fold.lane]++
+        this.job = null
+      } else {
+        return this.continueJob(job)
+      }
+    }
+    const lane = this.queue.nextLane()
+    if (lane === -1) return { kind: "idle" }
+    const now = this.clock()
+    const expiredLane = urgent ? this.queue.lowestPendingLane() : this.queue.expiredLane(now, this.timeouts)
+    const expired = expiredLane >= lane && lane > LANE_SYNC
+    const renderLane = expired ? expiredLane : lane
+    if (renderLane === LANE_CONTINUOUS && !frameReady && !expired) return { kind: "wait-frame" }
+
+    const updateStart = this.clock()
+    const fold = this.queue.fold(renderLane)
+    const updateMs = this.clock() - updateStart
+    for (let i = 0; i < fold.errors.length; i++) this.updateErrors.push(fold.errors[i])
+    if (fold.model === this.shown && this.rendered && !this.forced) {
+      this.queue.commit(fold)
+      return { kind: "commit", buffer: null, info: this.info(fold, updateMs, 0, 0, 0, 0, expired), commands: fold.commands }
+    }
+    this.forced = false
+    const viewStart = this.clock()
+    try {
+      const model = fold.model
+      this.renderer.begin(() => this.view(model), renderLane, this.eventSeq)
+    } catch (cause) {
+      this.queue.reject(fold)
+      return { kind: "error", cause }
+    }
+    this.job = { fold, expired, updateMs, viewMs: this.clock() - viewStart, diffMs: 0, slices: 0 }
+    return this.continueJob(this.job)
+  }
+
+  private continueJob(job: Job<Model>): StepResult {
+    const start = this.clock()
+    // A lane that expires while being sliced finishes without yielding.
+    if (!job.expired && this.queue.expiredLane(start, this.timeouts) >= job.fold.lane) job.expired = true
+    const sliced = job.fold.lane >= LANE_TRANSITION && !job.expired
+    let done: boolean
+    try {
+      done = this.renderer.work(sliced ? start + this.lanes[job.fold.lane].sliceMs : Number.POSITIVE_INFINITY, this.clock)
+    } catch (cause) {
+      this.job = null
+      this.queue.reject(job.fold)
+      return { kind: "error", cause }
+    }
+    job.diffMs += this.clock() - start
+    job.slices++
+    if (!done) return { kind: "yield" }
+    const encodeStart = this.clock()
+    const buffer = this.renderer.finish()
+    const encodeMs = this.clock() - encodeStart
+    this.job = null
+    this.queue.commit(job.fold)
+    this.shown = job.fold.model
+    this.rendered = true
+    const info = this.info(job.fold, job.updateMs, job.viewMs, job.diffMs, encodeMs, job.slices, job.expired)
+    return { kind: "commit", buffer, info, commands: job.fold.commands }
+  }
+
+  private info(fold: FoldResult<Model>, updateMs: number, viewMs: number, diffMs: number, encodeMs: number, slices: number, expired: boolean): CommitInfo {
+    const interruptions = this.interruptions[fold.lane]
+    this.interruptions[fold.lane] = 0
+    return { lane: fold.lane, messages: fold.fresh, updateMs, viewMs, diffMs, encodeMs, slices, interruptions, expired }
+  }
+}

@@ -1,0 +1,180 @@
+import { isCommand } from "./program.ts"
+
+/**
+ * The messages of one root, in dispatch order, and the model they fold into, with
+ * rebasing as React's update queues do it.
+ *
+ * A render at lane L folds `base` over every entry whose lane is L or higher priority,
+ * plus every entry an earlier commit already showed (so the screen never goes back),
+ * skipping the rest. After the commit, the leading entries that every later render
+ * includes are folded into `base` and dropped. Entries after a skipped one stay and are
+ * folded again, in order, when their turn comes: so the final model always equals folding
+ * every message in dispatch order, whatever lanes they took. `update` must be pure (as
+ * Elm and React require); its commands run once, when its entry is first committed.
+ */
+
+const PENDING = 0
+const COMMITTED = 1
+const REJECTED = 2
+
+export interface FoldResult<Model> {
+  readonly model: Model
+  /** Entries this fold included. */
+  readonly included: number
+  /** Entries included for the first time (not shown before). */
+  readonly fresh: number
+  /** Commands of the entries included for the first time. */
+  readonly commands: readonly unknown[]
+  /** Errors thrown by update, with the entry that threw (rejected for good). */
+  readonly errors: readonly unknown[]
+  /** The lane folded at. */
+  readonly lane: number
+  /** Leading entries that were all included (or rejected): they settle when this fold commits. */
+  readonly settled: number
+  /** The model after those leading entries: the next base. */
+  readonly settledModel: Model
+  /** Queue length when folded: entries pushed later are not part of this fold. */
+  readonly length: number
+}
+
+export class UpdateQueue<Model, Msg> {
+  private base: Model
+  private readonly msgs: Msg[] = []
+  private readonly lanes: number[] = []
+  private readonly times: number[] = []
+  private readonly states: number[] = []
+  private readonly update: (model: Model, msg: Msg) => unknown
+
+  constructor(base: Model, update: (model: Model, msg: Msg) => unknown) {
+    this.base = base
+    this.update = update
+  }
+
+  get length(): number {
+    return this.msgs.length
+  }
+
+  push(msg: Msg, lane: number, time: number): void {
+    this.msgs.push(msg)
+    this.lanes.push(lane)
+    this.times.push(time)
+    this.states.push(PENDING)
+  }
+
+  /** The highest-priority lane with an entry not yet shown, or -1. */
+  nextLane(): number {
+    let best = -1
+    for (let i = 0; i < this.states.length; i++) {
+      if (this.states[i] === PENDING && (best === -1 || this.lanes[i] < best)) best = this.lanes[i]
+    }
+    return best
+  }
+
+  /** The lowest-priority lane with an entry not yet shown, or -1. */
+  lowestPendingLane(): number {
+    let worst = -1
+    for (let i = 0; i < this.states.length; i++) if (this.states[i] === PENDING && this.lanes[i] > worst) worst = this.lanes[i]
+    return worst
+  }
+
+  /** True if an entry not yet shown has a lane of higher priority than `lane`. */
+  hasPendingAbove(lane: number): boolean {
+    for (let i = 0; i < this.states.length; i++) if (this.states[i] === PENDING && this.lanes[i] < lane) return true
+    return false
+  }
+
+  /** The lowest-priority lane among pending entries that waited `timeouts[lane]` ms or more by `now`; -1 if none. */
+  expiredLane(now: number, timeouts: readonly number[]): number {
+    let worst = -1
+    for (let i = 0; i < this.states.length; i++) {
+      if (this.states[i] === PENDING && now - this.times[i] >= timeouts[this.lanes[i]] && this.lanes[i] > worst) worst = this.lanes[i]
+    }
+    return worst
+  }
+
+  /** Pending entries the fold at `lane` would include (the batch size). */
+  countPending(lane: number): number {
+    let count = 0
+    for (let i = 0; i < this.states.length; i++) if (this.states[i] === PENDING && this.lanes[i] <= lane) count++
+    return count
+  }
+
+  /** Folds the model a render at `lane` shows. Entries whose update throws are rejected for good. */
+  fold(lane: number): FoldResult<Model> {
+    let model = this.base
+    let included = 0
+    let fresh = 0
+    const commands: unknown[] = []
+    const errors: unknown[] = []
+    let settled = 0
+    let settledModel = model
+    let leading = true
+    for (let i = 0; i < this.msgs.length; i++) {
+      const state = this.states[i]
+      if (state === PENDING && this.lanes[i] > lane) {
+        leading = false
+        continue
+      }
+      if (state === REJECTED) {
+        if (leading) settled = i + 1
+        continue
+      }
+      const msg = this.msgs[i]
+      let result: unknown
+      if (msg === undefined) {
+        // A wake-up (first render, a live edit): not a message, update never sees it.
+        result = model
+      } else try {
+        result = this.update(model, msg)
+      } catch (error) {
+        this.states[i] = REJECTED
+        errors.push(error)
+        continue
+      }
+      included++
+      if (isCommand(result)) {
+        model = result.model as Model
+        if (state === PENDING) commands.push(...result.effects)
+      } else model = result as Model
+      if (state === PENDING) fresh++
+      if (leading) {
+        settled = i + 1
+        settledModel = model
+      }
+    }
+    return { model, included, fresh, commands, errors, lane, settled, settledModel, length: this.msgs.length }
+  }
+
+  /**
+   * The render of `fold` was committed: mark what it showed, and make its settled prefix
+   * the new base. Entries pushed since the fold stay pending.
+   */
+  commit(fold: FoldResult<Model>): void {
+    for (let i = 0; i < fold.length; i++) {
+      if (this.states[i] === PENDING && this.lanes[i] <= fold.lane) this.states[i] = COMMITTED
+    }
+    const settled = fold.settled
+    this.base = fold.settledModel
+    this.msgs.splice(0, settled)
+    this.lanes.splice(0, settled)
+    this.times.splice(0, settled)
+    this.states.splice(0, settled)
+  }
+
+  /** The render of `fold` failed (its view threw): its new entries are rejected for good. */
+  reject(fold: FoldResult<Model>): void {
+    for (let i = 0; i < fold.length; i++) {
+      if (this.states[i] === PENDING && this.lanes[i] <= fold.lane) this.states[i] = REJECTED
+    }
+  }
+
+  /** The model after every settled message (what the screen shows when nothing is pending). */
+  get baseModel(): Model {
+    return this.base
+  }
+
+  /** Replaces the base (hot reload, snapshots); pending entries stay. */
+  resetBase(model: Model): void {
+    this.base = model
+  }
+}
