@@ -349,29 +349,55 @@ describeBrowser("Shuttle in Chromium", () => {
       await expectTable(page, model)
     })
 
-    it("unmount: empties the container, removes its listeners and ends the worker", async () => {
+    it("unmount: empties the container, removes its listeners and ends the worker, even with work in flight", async () => {
       const before = await listenerTypes(cdp, "#app")
       expect(before).toEqual(["click", "input", "keydown"])
       expect(await page.evaluate(() => (window as unknown as { shuttleRoot: { stats: { listeners: number } } }).shuttleRoot.stats.listeners)).toBe(3)
 
       const workerClosed = page.workers()[0].waitForEvent("close")
       const after = await page.evaluate(async () => {
-        type R = { unmount(): Promise<void>; dispatch(msg: unknown): void; stats: { listeners: number; nodes: number } }
+        type R = {
+          unmount(): Promise<void>
+          dispatch(msg: unknown): void
+          flush(): Promise<void>
+          stats: { listeners: number; nodes: number }
+        }
         const root = (window as unknown as { shuttleRoot: R }).shuttleRoot
+        const tag = (error: unknown) => (error as { _tag?: string })._tag ?? (error as Error).name
+        // A 10,000-row render is queued and a flush waits for it when unmount comes.
+        root.dispatch({ type: "runlots" })
+        const pendingFlush = root.flush().then(() => "resolved", tag)
         await root.unmount()
         let dispatchError = "none"
         try {
           root.dispatch({ type: "run" })
         } catch (error) {
-          dispatchError = (error as { _tag?: string; name?: string })._tag ?? (error as Error).name
+          dispatchError = tag(error)
         }
+        const flushAfter = await root.flush().then(() => "resolved", tag)
         const app = document.getElementById("app")!
-        return { html: app.innerHTML, children: app.childNodes.length, listeners: root.stats.listeners, nodes: root.stats.nodes, dispatchError }
+        return {
+          html: app.innerHTML,
+          listeners: root.stats.listeners,
+          nodes: root.stats.nodes,
+          pendingFlush: await pendingFlush,
+          dispatchError,
+          flushAfter
+        }
       })
-      expect(after).toEqual({ html: "", children: 0, listeners: 0, nodes: 0, dispatchError: "RootUnmountedError" })
+      expect(after).toEqual({
+        html: "",
+        listeners: 0,
+        nodes: 0,
+        pendingFlush: "RootUnmountedError",
+        dispatchError: "RootUnmountedError",
+        flushAfter: "RootUnmountedError"
+      })
       expect(await listenerTypes(cdp, "#app")).toEqual([])
       await workerClosed
       expect(page.workers()).toEqual([])
+      // Nothing the worker sent before it ended reached the container.
+      expect(await page.evaluate(() => document.getElementById("app")!.childNodes.length)).toBe(0)
     })
   })
 
