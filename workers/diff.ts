@@ -35,9 +35,7 @@ export function sameType(a: VNode, b: VNode): boolean {
 
 /** Mounts `vnode` into `parent` before `ref` (0: at the end). Returns the vnode mounted (a clone if it was already in use). */
 export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: number, namespace: number): VNode {
-  // A fragment has no id to show it is mounted, and mounting writes into its children
-  // array: always copy it, or a fragment placed twice (or in two roots) would share one.
-  if (vnode.kind === VNODE_FRAGMENT || vnode.id !== 0 || vnode.rendered !== null) vnode = cloneVNode(vnode)
+  if (vnode.id !== 0 || vnode.rendered !== null) vnode = cloneVNode(vnode)
   switch (vnode.kind) {
     case VNODE_ELEMENT: {
       const tag = vnode.type as string
@@ -80,7 +78,7 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
  */
 export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: number, anchor: number, namespace: number): VNode {
   if (old === next) return next
-  if (next.kind === VNODE_FRAGMENT || next.id !== 0 || next.rendered !== null) next = cloneVNode(next)
+  if (next.id !== 0 || next.rendered !== null) next = cloneVNode(next)
   switch (next.kind) {
     case VNODE_ELEMENT: {
       next.id = old.id
