@@ -1,6 +1,7 @@
 import { expect } from "vitest"
 import { h } from "../../workers/h.ts"
 import type { Child, Key, VNode } from "../../workers/vnode.ts"
+import type { RenderTarget } from "./keyed-list.ts"
 import { createPipeline, freshRender } from "./pipeline.ts"
 
 /**
@@ -16,8 +17,7 @@ import { createPipeline, freshRender } from "./pipeline.ts"
  *   DOM object;
  * - an unkeyed node that survives is still unkeyed and has the same tag (or is text).
  */
-export function createCheckedPipeline() {
-  const pipeline = createPipeline()
+export function createCheckedPipeline(pipeline: RenderTarget = createPipeline()) {
   return {
     pipeline,
     container: pipeline.container,

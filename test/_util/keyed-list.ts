@@ -1,6 +1,7 @@
 import { expect } from "vitest"
 import { h } from "../../workers/h.ts"
-import type { Key, VNode } from "../../workers/vnode.ts"
+import type { DecodedPatch } from "../../src/protocol/patch-reader.ts"
+import type { Child, Key, VNode } from "../../workers/vnode.ts"
 import { createPipeline, freshRender, traceInsertions } from "./pipeline.ts"
 
 /**
@@ -23,6 +24,12 @@ export interface PatchReport {
   readonly changed: boolean
 }
 
+/** What the checks need of a pipeline: `createPipeline()` or a variant of it. */
+export interface RenderTarget {
+  readonly container: Element
+  render(view: Child): DecodedPatch | null
+}
+
 /** The default item: `<li key=k>k</li>`. */
 export function defaultItem(key: Key): VNode {
   return h("li", { key }, String(key))
@@ -35,10 +42,9 @@ export function keyedList(keys: readonly Key[], item: (key: Key) => VNode = defa
 /**
  * Mounts `keys` and returns an `update` that patches to new keys and asserts the
  * invariants. `item` must render one element per key; a key keeps its DOM node across a
- * patch when `item` gives it the same tag before and after (see `tagOf`).
+ * patch when `item` gives it the same tag before and after.
  */
-export function mountKeyedList(initial: readonly Key[], item: (key: Key) => VNode = defaultItem) {
-  const pipeline = createPipeline()
+export function mountKeyedList(initial: readonly Key[], item: (key: Key) => VNode = defaultItem, pipeline: RenderTarget = createPipeline()) {
   let keys: readonly Key[] = []
   let tags = new Map<Key, string>()
 
