@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest"
+import { DuplicateKeyError } from "../../workers/errors.ts"
 import { h } from "../../workers/h.ts"
 import type { Key } from "../../workers/vnode.ts"
 import { createCheckedPipeline, keyed } from "../_util/checked-pipeline.ts"
@@ -80,5 +81,23 @@ describe("keyed lists after an abandoned render", () => {
       expect(pipeline.renderAfterAbandoning(view(abandoned, "abandoned "), slicesBefore, view(keys))).toBeNull()
       expect(pipeline.container.innerHTML).toBe(html)
     }
+  })
+})
+
+describe("a duplicate key found in a later slice", () => {
+  it("aborts the render, leaves the DOM as it was, and the next render works", () => {
+    const pipeline = createSlicedPipeline()
+    const checked = createCheckedPipeline(pipeline)
+    const view = (rows: number, duplicateIn: number) =>
+      h("div", null, range(rows).map((key, row) =>
+        keyed("section", key, h("ul", null, (row === duplicateIn ? ["x", "y", "x"] : ["x", "y"]).map((item) => keyed("li", item))))))
+    checked.render(view(100, -1))
+    const html = pipeline.container.innerHTML
+    const slicesBefore = pipeline.slices
+    expect(() => pipeline.render(view(100, 90))).toThrow(DuplicateKeyError)
+    expect(pipeline.slices - slicesBefore).toBeGreaterThan(1)
+    expect(pipeline.renderer.inProgress).toBe(false)
+    expect(pipeline.container.innerHTML).toBe(html)
+    checked.render(view(120, -1))
   })
 })
