@@ -3,7 +3,16 @@
  *
  * @since 0.1.0
  */
-export { createRoot, type DispatchOptions, type Root, type RootOptions, type RootStats, type WorkerLike } from "./create-root.ts"
+export {
+  type CommitStats,
+  createRoot,
+  type DispatchOptions,
+  type Root,
+  type RootOptions,
+  type RootStats,
+  type WorkerLike
+} from "./create-root.ts"
+export type { LaneOptions, LaneTuning } from "./lane-options.ts"
 export {
   ApplyError,
   InvalidOptionError,

@@ -31,6 +31,11 @@ export class NodeIds {
     return this.liveCount
   }
 
+  /** Net change of live ids in the open commit. */
+  get pendingDelta(): number {
+    return this.allocatedNow.length - this.releasedNow.length
+  }
+
   /** Ids waiting for an ack before reuse. */
   get waiting(): number {
     return this.retired.length - this.retiredHead

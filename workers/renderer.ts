@@ -83,10 +83,12 @@ export class Renderer {
     const ctx = this.ctx
     const writer = ctx.writer
     const next = this.next!
-    if (ctx.strings.needsSweep) {
+    // Nodes on screen after this commit: what the main thread holds, plus this commit's news.
+    const liveNodes = ctx.ids.live + ctx.ids.pendingDelta
+    if (ctx.strings.needsSweep(liveNodes)) {
       ctx.strings.beginMark()
       for (let i = 0; i < next.length; i++) markTree(ctx, next[i])
-      const freed = ctx.strings.sweep()
+      const freed = ctx.strings.sweep(liveNodes)
       writer.freeStrings(freed, freed.length)
     }
     writer.releaseNodes(ctx.ids.releasedNow, ctx.ids.releasedNow.length)

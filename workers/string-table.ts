@@ -16,6 +16,7 @@ export class StringTable {
   private readonly free: number[] = []
   private readonly definedNow: string[] = []
   private liveAfterSweep = 0
+  private nodesAtSweep = 0
 
   /** The id of `text`, defining it in the open patch list if the main thread lacks it. */
   intern(text: string, writer: PatchWriter): number {
@@ -47,8 +48,13 @@ export class StringTable {
     this.definedNow.length = 0
   }
 
-  get needsSweep(): boolean {
-    return this.ids.size > Math.max(MIN_SWEEP_SIZE, 2 * this.liveAfterSweep)
+  /**
+   * Sweep when the table has doubled since the last sweep, or when the view has shrunk to
+   * under half the nodes it had then (a cleared list leaves its strings unused).
+   */
+  needsSweep(liveNodes: number): boolean {
+    if (this.ids.size <= MIN_SWEEP_SIZE) return false
+    return this.ids.size > 2 * this.liveAfterSweep || liveNodes < this.nodesAtSweep / 2
   }
 
   /** Starts a mark phase; call `mark` for every string the live tree uses, then `sweep`. */
@@ -66,8 +72,8 @@ export class StringTable {
     if (id !== undefined) this.marks[id] = this.epoch
   }
 
-  /** Frees every unmarked string; returns their ids for a FREE_STRINGS op. */
-  sweep(): number[] {
+  /** Frees every unmarked string; returns their ids for a FREE_STRINGS op. `liveNodes`: nodes on screen now. */
+  sweep(liveNodes: number): number[] {
     const freed: number[] = []
     for (const [text, id] of this.ids) {
       if (this.marks[id] !== this.epoch) {
@@ -78,6 +84,7 @@ export class StringTable {
     // Freed ids are reused from the next commit on: this one's FREE_STRINGS op comes last.
     for (let i = 0; i < freed.length; i++) this.free.push(freed[i])
     this.liveAfterSweep = this.ids.size
+    this.nodesAtSweep = liveNodes
     return freed
   }
 }
