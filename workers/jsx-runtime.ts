@@ -18,6 +18,8 @@ export const jsxDEV = jsx
 
 export declare namespace JSX {
   type Element = VNode
+  /** What may stand as a tag: an element name, or a component returning any Child (arrays, text, null). */
+  type ElementType = string | Component<any>
   interface ElementChildrenAttribute {
     children: {}
   }

@@ -61,6 +61,22 @@ export class NodeIds {
     return allocated
   }
 
+  /** Allocations and releases so far in the open commit (see `rewind`). */
+  get allocatedMark(): number {
+    return this.allocatedNow.length
+  }
+  get releasedMark(): number {
+    return this.releasedNow.length
+  }
+
+  /** Undoes allocations and releases made after the marks; returns the ids given back. */
+  rewind(allocatedMark: number, releasedMark: number): number[] {
+    const undone = this.allocatedNow.splice(allocatedMark)
+    for (let i = 0; i < undone.length; i++) this.free.push(undone[i])
+    this.releasedNow.length = releasedMark
+    return undone
+  }
+
   /** The main thread applied every commit up to `commitId`: their released ids are free. */
   acknowledge(commitId: number): void {
     let head = this.retiredHead

@@ -40,12 +40,7 @@ export class StringTable {
 
   /** The open patch list was thrown away: forget the strings it would have defined. */
   abort(): void {
-    for (const text of this.definedNow) {
-      const id = this.ids.get(text)!
-      this.ids.delete(text)
-      this.free.push(id)
-    }
-    this.definedNow.length = 0
+    this.rewind(0)
   }
 
   /**

@@ -72,6 +72,20 @@ export class PatchWriter {
     return this.pos - HEADER_WORDS
   }
 
+  /** Where the list stands now: ops written and strings defined (see `rewind`). */
+  mark(): number {
+    // Both fit in one number: op words below 2^32, strings below 2^21.
+    return this.pos * 2097152 + this.newStrings.length
+  }
+
+  /** Drops every op and string written since `mark()` returned `at` (an error boundary's catch). */
+  rewind(at: number): void {
+    const strings = at % 2097152
+    this.pos = (at - strings) / 2097152
+    this.newStrings.length = strings
+    this.newStringIds.length = strings
+  }
+
   setFlags(flags: number): void {
     this.words[Header.Flags] |= flags
   }
