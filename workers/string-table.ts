@@ -43,6 +43,20 @@ export class StringTable {
     this.rewind(0)
   }
 
+  /** Strings defined so far in the open commit (see `rewind`). */
+  get definedMark(): number {
+    return this.definedNow.length
+  }
+
+  /** Forgets the strings defined after the mark (their definitions were rewound in the writer). */
+  rewind(mark: number): void {
+    const undone = this.definedNow.splice(mark)
+    for (const text of undone) {
+      this.free.push(this.ids.get(text)!)
+      this.ids.delete(text)
+    }
+  }
+
   /**
    * Sweep when the table has doubled since the last sweep, or when the view has shrunk to
    * under half the nodes it had then (a cleared list leaves its strings unused).
