@@ -149,7 +149,7 @@ export function mountChildren(ctx: RenderContext, children: VNode[], parent: num
 }
 
 function mountRun(ctx: RenderContext, children: VNode[], from: number, to: number, parent: number, ref: number, namespace: number, chunkable: boolean): void {
-  if (!chunkable || to - from <= CHUNK) {
+  if (!chunkable || to - from <= CHUNK || ctx.noDefer > 0) {
     for (let i = from; i < to; i++) children[i] = mount(ctx, children[i], parent, ref, namespace)
     return
   }

@@ -1,9 +1,13 @@
 import { NS_HTML, NS_MATHML, NS_SVG } from "../src/protocol/opcodes.ts"
 import { mountChildren, mountChunk, patchChildren } from "./children.ts"
+import { mountBoundary, patchBoundary } from "./boundary.ts"
+import { ErrorBoundary } from "./error-boundary.ts"
 import { toVNode } from "./h.ts"
+import { ComponentInstance } from "./instance.ts"
 import { markProps, mountProps, patchProps } from "./props.ts"
 import { type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
 import {
+  type Child,
   cloneVNode,
   type Component,
   createVNode,
@@ -66,6 +70,11 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
       if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], parent, ref, namespace, "fragment", false)
       break
     case VNODE_COMPONENT:
+      if (vnode.type === ErrorBoundary) {
+        mountBoundary(ctx, vnode, parent, ref, namespace)
+        break
+      }
+      vnode.instance = new ComponentInstance(ctx.host, ctx.effects, ctx.boundary)
       vnode.rendered = mount(ctx, render(vnode), parent, ref, namespace)
       break
   }
@@ -86,7 +95,10 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
       ctx.nodes[old.id] = next
       // Props and children only touch this element's subtree: defer them, so that a
       // sliced render can pause between elements (see drainWork).
-      if (old.props !== next.props || old.children.length > 0 || next.children.length > 0) ctx.work.push(old, next)
+      if (old.props !== next.props || old.children.length > 0 || next.children.length > 0) {
+        if (ctx.noDefer === 0) ctx.work.push(old, next)
+        else patchElement(ctx, old, next)
+      }
       break
     }
     case VNODE_TEXT:
@@ -100,10 +112,16 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
       break
     case VNODE_COMPONENT: {
       const previous = old.rendered!
+      next.instance = old.instance
+      if (next.type === ErrorBoundary) {
+        patchBoundary(ctx, old, next, parent, anchor, namespace)
+        break
+      }
       if (shallowEqual(old.props, next.props)) {
         next.rendered = previous
         break
       }
+      old.instance!.boundary = ctx.boundary
       const rendered = render(next)
       next.rendered = sameType(previous, rendered)
         ? patch(ctx, previous, rendered, parent, anchor, namespace)
@@ -138,6 +156,7 @@ export function unmount(ctx: RenderContext, vnode: VNode, detach: boolean): void
       for (let i = 0; i < vnode.children.length; i++) unmount(ctx, vnode.children[i], detach)
       break
     case VNODE_COMPONENT:
+      if (vnode.instance !== null) ctx.closing.push(vnode.instance)
       if (vnode.rendered !== null) unmount(ctx, vnode.rendered, detach)
       break
   }
@@ -161,6 +180,7 @@ function releaseTree(ctx: RenderContext, vnode: VNode): void {
       for (let i = 0; i < vnode.children.length; i++) releaseTree(ctx, vnode.children[i])
       break
     case VNODE_COMPONENT:
+      if (vnode.instance !== null) ctx.closing.push(vnode.instance)
       if (vnode.rendered !== null) releaseTree(ctx, vnode.rendered)
       break
   }
@@ -223,8 +243,37 @@ function childNamespace(parent: number, tag: string): number {
 /** Calls a function component and normalizes its output to one vnode. */
 function render(vnode: VNode): VNode {
   const component = vnode.type as Component
-  const out = toVNode(component(vnode.props), component.name || "component")
-  return out ?? createVNode(VNODE_FRAGMENT, null, null, EMPTY_PROPS, EMPTY_CHILDREN, "")
+  return single(component(vnode.props, vnode.instance!), component.name || "component")
+}
+
+/** Any Child as one vnode: arrays become a fragment, nothing becomes an empty fragment. */
+export function single(child: Child, parent: string): VNode {
+  return toVNode(child, parent) ?? createVNode(VNODE_FRAGMENT, null, null, EMPTY_PROPS, EMPTY_CHILDREN, "")
+}
+
+/** Mounts `next` where nothing was (previous null), or patches or replaces `previous` with it. */
+export function place(ctx: RenderContext, previous: VNode | null, next: VNode, parent: number, anchor: number, namespace: number): VNode {
+  if (previous === null) return mount(ctx, next, parent, anchor, namespace)
+  return sameType(previous, next) ? patch(ctx, previous, next, parent, anchor, namespace) : replace(ctx, previous, next, parent, anchor, namespace)
+}
+
+/** Points the node table back at the vnodes of a mounted tree (after a rewind). */
+export function reindex(ctx: RenderContext, vnode: VNode): void {
+  switch (vnode.kind) {
+    case VNODE_ELEMENT:
+      ctx.nodes[vnode.id] = vnode
+      for (let i = 0; i < vnode.children.length; i++) reindex(ctx, vnode.children[i])
+      break
+    case VNODE_TEXT:
+      ctx.nodes[vnode.id] = vnode
+      break
+    case VNODE_FRAGMENT:
+      for (let i = 0; i < vnode.children.length; i++) reindex(ctx, vnode.children[i])
+      break
+    case VNODE_COMPONENT:
+      if (vnode.rendered !== null) reindex(ctx, vnode.rendered)
+      break
+  }
 }
 
 function shallowEqual(a: Props, b: Props): boolean {

@@ -29,11 +29,12 @@ export class InvalidVNodeError extends Data.TaggedError("InvalidVNodeError")<{
 
 /** The app's view, a component or update threw. */
 export class RenderError extends Data.TaggedError("RenderError")<{
-  readonly phase: "view" | "update" | "command" | "handler" | "init"
+  readonly phase: "view" | "update" | "command" | "handler" | "init" | "effect" | "boundary"
   readonly cause: unknown
 }> {
   override get message(): string {
     const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    if (this.phase === "boundary") return `An ErrorBoundary caught an error and shows its fallback: ${cause}`
     return `The app's ${this.phase} failed: ${cause}`
   }
 }

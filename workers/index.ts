@@ -5,6 +5,8 @@
  */
 export { runProgram, serveProgram } from "./bootstrap.ts"
 export { h, Fragment } from "./h.ts"
+export { ErrorBoundary, type ErrorBoundaryProps } from "./error-boundary.ts"
+export type { ComponentSelf } from "./instance.ts"
 export { withCommand, type Command, type Program } from "./program.ts"
 export type { Child, Component, Handler, Key, Props, VNode } from "./vnode.ts"
 export { DuplicateKeyError, InvalidVNodeError, RenderError } from "./errors.ts"

@@ -1,6 +1,7 @@
 import { PatchWriter } from "../src/protocol/patch-writer.ts"
 import { NodeIds } from "./node-ids.ts"
 import { StringTable } from "./string-table.ts"
+import { type BoundaryInstance, type ComponentInstance, type InstanceHost, PendingEffects } from "./instance.ts"
 import type { VNode } from "./vnode.ts"
 
 /**
@@ -22,6 +23,18 @@ export interface RenderContext {
    * done later in the same commit: that is what lets a render pause between slices.
    */
   readonly work: Array<VNode | ChunkWork | null>
+  /** Where component instances send messages and render requests (set by the runtime). */
+  host: InstanceHost
+  /** Effects asked for by components in the open render; started after its commit. */
+  readonly effects: PendingEffects
+  /** Component instances unmounted in the open render; their Scopes close after its commit. */
+  readonly closing: ComponentInstance[]
+  /** (boundary, error) pairs caught in the open render; reported after its commit. */
+  readonly caught: unknown[]
+  /** The nearest ErrorBoundary around the vnode being rendered. */
+  boundary: BoundaryInstance | null
+  /** Inside an ErrorBoundary, work is not deferred: its catch must see the whole subtree. */
+  noDefer: number
 }
 
 /** A run of children to mount, in order, before `ref` (0: at the end of `parent`). */
@@ -44,6 +57,12 @@ export function createRenderContext(): RenderContext {
     ids: new NodeIds(),
     nodes: [],
     eventProps: new Map(),
-    work: []
+    work: [],
+    host: { dispatch() {}, requestRender() {} },
+    effects: new PendingEffects(),
+    closing: [],
+    caught: [],
+    boundary: null,
+    noDefer: 0
   }
 }

@@ -1,9 +1,10 @@
 import { CONTAINER_ID, NS_HTML } from "../src/protocol/opcodes.ts"
 import { patchChildren } from "./children.ts"
-import { drainWork, markTree } from "./diff.ts"
+import { drainWork, markTree, reindex } from "./diff.ts"
 import { normalizeChildren } from "./h.ts"
+import type { ComponentInstance } from "./instance.ts"
 import { createRenderContext, type RenderContext } from "./render-context.ts"
-import { type Child, type VNode, VNODE_COMPONENT, VNODE_ELEMENT, VNODE_FRAGMENT, VNODE_TEXT } from "./vnode.ts"
+import type { Child, VNode } from "./vnode.ts"
 
 /** Buffers returned by the main thread, kept for reuse; a few cover the commits in flight. */
 const BUFFER_POOL_LIMIT = 8
@@ -54,6 +55,7 @@ export class Renderer {
   /** Calls `view` and starts diffing it; `work` does the rest. Throws (after rolling back) if the view throws. */
   begin(view: () => Child, lane: number, eventSeq: number): void {
     const ctx = this.ctx
+    this.clearSideEffects()
     ctx.writer.begin(this.pool.pop() ?? null, this.rootId, this.commitId + 1, lane, eventSeq)
     try {
       const next = normalizeChildren(view(), "root") as VNode[]
@@ -113,6 +115,9 @@ export class Renderer {
     if (!ctx.writer.isOpen) return
     this.next = null
     ctx.work.length = 0
+    ctx.boundary = null
+    ctx.noDefer = 0
+    this.clearSideEffects()
     this.pool.push(ctx.writer.finish())
     const allocated = ctx.ids.abort()
     for (let i = 0; i < allocated.length; i++) ctx.nodes[allocated[i]] = undefined
@@ -126,27 +131,23 @@ export class Renderer {
     if (buffer !== null && this.pool.length < BUFFER_POOL_LIMIT) this.pool.push(buffer)
   }
 
+  /**
+   * What the last finished render asks of the runtime: effects to start (instance, key,
+   * effect triples), component instances to close, errors boundaries caught (vnode, error
+   * pairs). The runtime takes them right after `finish`.
+   */
+  get sideEffects(): { readonly effects: readonly unknown[]; readonly closing: readonly ComponentInstance[]; readonly caught: readonly unknown[] } {
+    return { effects: this.ctx.effects.items, closing: this.ctx.closing, caught: this.ctx.caught }
+  }
+
+  clearSideEffects(): void {
+    this.ctx.effects.rewind(0)
+    this.ctx.closing.length = 0
+    this.ctx.caught.length = 0
+  }
+
   /** Sizes of the tables, to watch memory. */
   get tableSizes(): { readonly liveNodes: number; readonly waitingIds: number; readonly strings: number; readonly pooledBuffers: number } {
     return { liveNodes: this.ctx.ids.live, waitingIds: this.ctx.ids.waiting, strings: this.ctx.strings.size, pooledBuffers: this.pool.length }
-  }
-}
-
-/** Points the node table back at the vnodes of a mounted tree. */
-function reindex(ctx: RenderContext, vnode: VNode): void {
-  switch (vnode.kind) {
-    case VNODE_ELEMENT:
-      ctx.nodes[vnode.id] = vnode
-      for (let i = 0; i < vnode.children.length; i++) reindex(ctx, vnode.children[i])
-      break
-    case VNODE_TEXT:
-      ctx.nodes[vnode.id] = vnode
-      break
-    case VNODE_FRAGMENT:
-      for (let i = 0; i < vnode.children.length; i++) reindex(ctx, vnode.children[i])
-      break
-    case VNODE_COMPONENT:
-      if (vnode.rendered !== null) reindex(ctx, vnode.rendered)
-      break
   }
 }

@@ -1,12 +1,15 @@
 import { Cause, Effect, Exit, Layer, Queue, Scheduler, Scope } from "effect"
 import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../src/protocol/lanes.ts"
 import type { FromWorker, MountOptions, ToWorker } from "../src/protocol/messages.ts"
+import type { ErrorBoundaryProps } from "./error-boundary.ts"
 import { RenderError } from "./errors.ts"
+import type { ComponentInstance } from "./instance.ts"
 import { collectEventMessages } from "./event-handlers.ts"
 import { makeWorkerScheduler } from "./immediate.ts"
 import type { Program } from "./program.ts"
 import { Renderer } from "./renderer.ts"
 import { LaneScheduler } from "./scheduler.ts"
+import type { VNode } from "./vnode.ts"
 
 /** The port a root talks to the main thread through (a MessagePort in practice). */
 export interface DataPort {
@@ -16,6 +19,8 @@ export interface DataPort {
 }
 
 const CONTINUOUS = new Set(CONTINUOUS_EVENT_TYPES)
+/** Stats of the commit that shows the minimal error view. */
+const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false }
 const FRAME_MS = 16
 
 /**
@@ -60,6 +65,18 @@ export class RootRuntime<Model, Msg, R> {
         const services = yield* Layer.buildWithScope(layer, scope)
         const root = new RootRuntime(program, port, options.rootId, scope)
         root.configure(options.lanes)
+        root.renderer.ctx.host = {
+          dispatch: (msg) => {
+            if (msg === undefined || root.closed) return
+            root.enqueue(msg as Msg, LANE_DEFAULT)
+            root.requestRender()
+          },
+          requestRender: () => {
+            root.scheduler.forceRender()
+            root.enqueue(undefined as Msg, LANE_DEFAULT)
+            root.requestRender()
+          }
+        }
         port.onmessage = (event) => root.receive(event.data)
         yield* Effect.forkIn(root.loop().pipe(Effect.provideContext(services), Effect.provideService(Scheduler.Scheduler, scheduler)), scope)
         root.scheduler.forceRender()
@@ -182,13 +199,71 @@ export class RootRuntime<Model, Msg, R> {
               if (step.info.lane === LANE_CONTINUOUS) root.frameReady = false
               if (step.buffer !== null) root.port.postMessage({ t: "commit", buffer: step.buffer, info: step.info }, [step.buffer])
               for (const command of step.commands) yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
+              yield* root.runSideEffects()
               break
             case "error":
               root.report(new RenderError({ phase: "view", cause: step.cause }))
+              if (step.buffer !== null) {
+                root.port.postMessage({ t: "commit", buffer: step.buffer, info: ERROR_VIEW_INFO }, [step.buffer])
+                yield* root.runSideEffects()
+              }
               break
           }
           root.reportUpdateErrors()
         }
+      }
+    })
+  }
+
+  /**
+   * After a commit: close the Scopes of unmounted components, start the effects the
+   * render asked for (each in its component's Scope), report errors boundaries caught.
+   */
+  private runSideEffects(): Effect.Effect<void, never, R> {
+    const root = this
+    return Effect.gen(function*() {
+      const { effects, closing, caught } = root.renderer.sideEffects
+      for (let i = 0; i < closing.length; i++) {
+        const instance = closing[i]
+        instance.unmounted = true
+        if (instance.scope !== null) yield* Effect.forkIn(Scope.close(instance.scope as Scope.Closeable, Exit.void), root.scope)
+      }
+      for (let i = 0; i < effects.length; i += 3) {
+        const instance = effects[i] as ComponentInstance
+        const key = effects[i + 1] as string
+        if (instance.unmounted || instance.started.has(key)) continue
+        instance.started.add(key)
+        if (instance.scope === null) instance.scope = yield* Scope.fork(root.scope)
+        const effect = effects[i + 2] as Effect.Effect<unknown, unknown, R>
+        yield* Effect.forkIn(root.runEffect(instance, effect), instance.scope as Scope.Closeable)
+      }
+      for (let i = 0; i < caught.length; i += 2) {
+        const props = (caught[i] as VNode).props as unknown as ErrorBoundaryProps
+        const error = caught[i + 1]
+        try {
+          props.onError?.(error)
+        } catch (cause) {
+          root.report(new RenderError({ phase: "handler", cause }))
+        }
+        root.report(new RenderError({ phase: "boundary", cause: error }))
+      }
+      root.renderer.clearSideEffects()
+    })
+  }
+
+  /** A component's effect: its result is dispatched; its failure shows the nearest boundary's fallback. */
+  private runEffect(instance: ComponentInstance, effect: Effect.Effect<unknown, unknown, R>): Effect.Effect<void, never, R> {
+    return Effect.matchCause(effect, {
+      onSuccess: (msg) => {
+        if (msg === undefined || this.closed || instance.unmounted) return
+        this.enqueue(msg as Msg, LANE_DEFAULT)
+        this.requestRender()
+      },
+      onFailure: (cause) => {
+        if (Cause.hasInterruptsOnly(cause) || instance.unmounted) return
+        const error = Cause.squash(cause)
+        if (instance.boundary !== null) instance.boundary.fail(error)
+        else this.report(new RenderError({ phase: "effect", cause: error }))
       }
     })
   }

@@ -2,7 +2,14 @@ import { DEFAULT_LANES, LANE_CONTINUOUS, LANE_COUNT, LANE_SYNC, LANE_TRANSITION,
 import type { Renderer } from "./renderer.ts"
 import type { CommitInfo } from "../src/protocol/messages.ts"
 import { UpdateQueue, type FoldResult } from "./update-queue.ts"
+import { h } from "./h.ts"
 import type { Child } from "./vnode.ts"
+
+/** What the root shows when its view fails outside any ErrorBoundary. */
+function errorView(cause: unknown): Child {
+  const message = cause instanceof Error ? cause.message : String(cause)
+  return h("div", { role: "alert", class: "shuttle-error" }, h("strong", null, "Something went wrong."), " ", message)
+}
 
 export type StepResult =
   | { readonly kind: "idle" }
@@ -12,8 +19,12 @@ export type StepResult =
   | { readonly kind: "wait-frame" }
   /** A render finished: send `buffer` (null: nothing changed), run `commands`. */
   | { readonly kind: "commit"; readonly buffer: ArrayBuffer | null; readonly info: CommitInfo; readonly commands: readonly unknown[] }
-  /** The view threw: the messages of that render are rejected, model and DOM stay. */
-  | { readonly kind: "error"; readonly cause: unknown }
+  /**
+   * The view threw outside any ErrorBoundary: the messages of that render are rejected
+   * (the model stays), and `buffer` (if not null) replaces the view with a minimal error
+   * view; the next message renders the app again.
+   */
+  | { readonly kind: "error"; readonly cause: unknown; readonly buffer: ArrayBuffer | null }
 
 interface Job<Model> {
   readonly fold: FoldResult<Model>
@@ -126,8 +137,7 @@ export class LaneScheduler<Model, Msg> {
       const model = fold.model
       this.renderer.begin(() => this.view(model), renderLane, this.eventSeq)
     } catch (cause) {
-      this.queue.reject(fold)
-      return { kind: "error", cause }
+      return this.fail(fold, cause)
     }
     this.job = { fold, expired, updateMs, viewMs: this.clock() - viewStart, diffMs: 0, slices: 0 }
     return this.continueJob(this.job)
@@ -143,8 +153,7 @@ export class LaneScheduler<Model, Msg> {
       done = this.renderer.work(sliced ? start + this.lanes[job.fold.lane].sliceMs : Number.POSITIVE_INFINITY, this.clock)
     } catch (cause) {
       this.job = null
-      this.queue.reject(job.fold)
-      return { kind: "error", cause }
+      return this.fail(job.fold, cause)
     }
     job.diffMs += this.clock() - start
     job.slices++
@@ -158,6 +167,22 @@ export class LaneScheduler<Model, Msg> {
     this.rendered = true
     const info = this.info(job.fold, job.updateMs, job.viewMs, job.diffMs, encodeMs, job.slices, job.expired)
     return { kind: "commit", buffer, info, commands: job.fold.commands }
+  }
+
+  /** Rejects the render's messages and shows the minimal error view in place of the app. */
+  private fail(fold: FoldResult<Model>, cause: unknown): StepResult {
+    this.queue.reject(fold)
+    // The next render must replace the error view, even if the model did not change.
+    this.forced = true
+    let buffer: ArrayBuffer | null = null
+    try {
+      this.renderer.begin(() => errorView(cause), LANE_SYNC, this.eventSeq)
+      this.renderer.work(Number.POSITIVE_INFINITY, this.clock)
+      buffer = this.renderer.finish()
+    } catch {
+      buffer = null
+    }
+    return { kind: "error", cause, buffer }
   }
 
   private info(fold: FoldResult<Model>, updateMs: number, viewMs: number, diffMs: number, encodeMs: number, slices: number, expired: boolean): CommitInfo {

@@ -1,4 +1,5 @@
 import type { ShuttleEvent } from "../src/protocol/messages.ts"
+import type { ComponentInstance, ComponentSelf } from "./instance.ts"
 
 /**
  * Virtual nodes. Every vnode has the same shape (one factory sets every field), so the
@@ -14,8 +15,8 @@ export const VNODE_COMPONENT = 4
 
 export type Key = string | number
 
-/** A function component: props in, vnodes out. */
-export type Component<P = any> = (props: P) => Child
+/** A function component: props in, vnodes out. The second argument starts effects (see ComponentSelf). */
+export type Component<P = any> = (props: P, self: ComponentSelf<any>) => Child
 
 /** What a view may return or nest: vnodes, text, numbers, arrays; null, undefined and booleans render nothing. */
 export type Child = VNode | string | number | bigint | boolean | null | undefined | readonly Child[]
@@ -59,10 +60,12 @@ export interface VNode {
   readonly text: string
   /** Namespace for elements (NS_HTML, NS_SVG, NS_MATHML), set when mounted. */
   namespace: number
-  /** DOM node id once mounted (elements and text); 0 before. */
+  /** DOM node id once mounted (elements and text); 0 before; -1 for a mounted fragment. */
   id: number
   /** A component's rendered output once mounted. */
   rendered: VNode | null
+  /** A component's instance (effects, Scope, boundary state) once mounted. */
+  instance: ComponentInstance | null
   /** Last value the user typed into this element, reported by input events. */
   liveValue: string | undefined
   /** Last checked state reported by events. */
@@ -90,6 +93,7 @@ export function createVNode(
     namespace: 0,
     id: 0,
     rendered: null,
+    instance: null,
     liveValue: undefined,
     liveChecked: undefined
   }
