@@ -1,6 +1,6 @@
 import { place, reindex, single } from "./diff.ts"
 import { ErrorBoundary, type ErrorBoundaryProps } from "./error-boundary.ts"
-import { BoundaryInstance } from "./instance.ts"
+import { BoundaryInstance, Suspended } from "./instance.ts"
 import type { RenderContext } from "./render-context.ts"
 import type { VNode } from "./vnode.ts"
 
@@ -12,7 +12,8 @@ import type { VNode } from "./vnode.ts"
  */
 
 export function mountBoundary(ctx: RenderContext, vnode: VNode, parent: number, ref: number, namespace: number): void {
-  const instance = new BoundaryInstance(ctx.host, ctx.effects, ctx.boundary)
+  const instance = new BoundaryInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary)
+  instance.parent = ctx.parentInstance
   vnode.instance = instance
   vnode.rendered = renderGuarded(ctx, vnode, instance, null, parent, ref, namespace)
 }
@@ -25,27 +26,37 @@ export function patchBoundary(ctx: RenderContext, old: VNode, next: VNode, paren
 
 function renderGuarded(ctx: RenderContext, vnode: VNode, instance: BoundaryInstance, previous: VNode | null, parent: number, anchor: number, namespace: number): VNode {
   const props = vnode.props as unknown as ErrorBoundaryProps
-  if (instance.error === null) {
-    const save = savepoint(ctx)
-    const outer = ctx.boundary
-    ctx.boundary = instance
-    ctx.noDefer++
-    try {
-      return place(ctx, previous, single(props.children, "ErrorBoundary"), parent, anchor, namespace)
-    } catch (error) {
-      rewind(ctx, save, previous)
-      instance.error = error
-      ctx.caught.push(vnode, error)
-    } finally {
-      ctx.boundary = outer
-      ctx.noDefer--
+  instance.dirty = false
+  instance.childDirty = false
+  const outerParent = ctx.parentInstance
+  ctx.parentInstance = instance
+  try {
+    if (instance.error === null) {
+      const save = savepoint(ctx)
+      const outer = ctx.boundary
+      ctx.boundary = instance
+      ctx.noDefer++
+      try {
+        return place(ctx, previous, single(props.children, "ErrorBoundary"), parent, anchor, namespace)
+      } catch (error) {
+        // A pending resource is Suspense's business: let it through to the nearest Suspense.
+        if (error instanceof Suspended) throw error
+        rewind(ctx, save, previous)
+        instance.error = error
+        ctx.caught.push(vnode, error)
+      } finally {
+        ctx.boundary = outer
+        ctx.noDefer--
+      }
     }
+    // Outside the try: an error in the fallback goes to the next boundary up.
+    return place(ctx, previous, single(props.fallback(instance.error, instance.retry), "ErrorBoundary fallback"), parent, anchor, namespace)
+  } finally {
+    ctx.parentInstance = outerParent
   }
-  // Outside the try: an error in the fallback goes to the next boundary up.
-  return place(ctx, previous, single(props.fallback(instance.error, instance.retry), "ErrorBoundary fallback"), parent, anchor, namespace)
 }
 
-interface Savepoint {
+export interface Savepoint {
   readonly writer: number
   readonly strings: number
   readonly allocated: number
@@ -56,7 +67,7 @@ interface Savepoint {
   readonly work: number
 }
 
-function savepoint(ctx: RenderContext): Savepoint {
+export function savepoint(ctx: RenderContext): Savepoint {
   return {
     writer: ctx.writer.mark(),
     strings: ctx.strings.definedMark,
@@ -69,7 +80,7 @@ function savepoint(ctx: RenderContext): Savepoint {
   }
 }
 
-function rewind(ctx: RenderContext, save: Savepoint, previous: VNode | null): void {
+export function rewind(ctx: RenderContext, save: Savepoint, previous: VNode | null): void {
   ctx.writer.rewind(save.writer)
   ctx.strings.rewind(save.strings)
   const undone = ctx.ids.rewind(save.allocated, save.released)

@@ -4,6 +4,7 @@ import { mountBoundary, patchBoundary } from "./boundary.ts"
 import { ErrorBoundary } from "./error-boundary.ts"
 import { toVNode } from "./h.ts"
 import { ComponentInstance } from "./instance.ts"
+import { mountSuspense, patchSuspense, Suspense } from "./suspense.ts"
 import { markProps, mountProps, patchProps } from "./props.ts"
 import { type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
 import {
@@ -74,8 +75,13 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
         mountBoundary(ctx, vnode, parent, ref, namespace)
         break
       }
-      vnode.instance = new ComponentInstance(ctx.host, ctx.effects, ctx.boundary)
-      vnode.rendered = mount(ctx, render(vnode), parent, ref, namespace)
+      if (vnode.type === Suspense) {
+        mountSuspense(ctx, vnode, parent, ref, namespace)
+        break
+      }
+      vnode.instance = new ComponentInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary)
+      vnode.instance.parent = ctx.parentInstance
+      vnode.rendered = mountRendered(ctx, vnode, parent, ref, namespace)
       break
   }
   return vnode
@@ -117,15 +123,23 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
         patchBoundary(ctx, old, next, parent, anchor, namespace)
         break
       }
-      if (shallowEqual(old.props, next.props)) {
+      if (next.type === Suspense) {
+        patchSuspense(ctx, old, next, parent, anchor, namespace)
+        break
+      }
+      const instance = old.instance!
+      if (!instance.dirty && !instance.childDirty && shallowEqual(old.props, next.props)) {
         next.rendered = previous
         break
       }
-      old.instance!.boundary = ctx.boundary
-      const rendered = render(next)
-      next.rendered = sameType(previous, rendered)
-        ? patch(ctx, previous, rendered, parent, anchor, namespace)
-        : replace(ctx, previous, rendered, parent, anchor, namespace)
+      instance.boundary = ctx.boundary
+      const outer = ctx.parentInstance
+      ctx.parentInstance = instance
+      try {
+        next.rendered = place(ctx, previous, render(next), parent, anchor, namespace)
+      } finally {
+        ctx.parentInstance = outer
+      }
       break
     }
   }
@@ -240,10 +254,24 @@ function childNamespace(parent: number, tag: string): number {
   return parent
 }
 
+/** Renders a new component's output and mounts it, with the component as the parent instance. */
+function mountRendered(ctx: RenderContext, vnode: VNode, parent: number, ref: number, namespace: number): VNode {
+  const outer = ctx.parentInstance
+  ctx.parentInstance = vnode.instance
+  try {
+    return mount(ctx, render(vnode), parent, ref, namespace)
+  } finally {
+    ctx.parentInstance = outer
+  }
+}
+
 /** Calls a function component and normalizes its output to one vnode. */
 function render(vnode: VNode): VNode {
   const component = vnode.type as Component
-  return single(component(vnode.props, vnode.instance!), component.name || "component")
+  const instance = vnode.instance!
+  instance.dirty = false
+  instance.childDirty = false
+  return single(component(vnode.props, instance), component.name || "component")
 }
 
 /** Any Child as one vnode: arrays become a fragment, nothing becomes an empty fragment. */

@@ -20,12 +20,114 @@ export interface ComponentSelf<Msg = unknown> {
   mount(key: string, effect: Effect.Effect<Msg | undefined | void, unknown, any>): void
   /** Sends a message to the root's `update` (Default lane), from an effect or a callback. */
   dispatch(msg: Msg): void
+  /**
+   * Reads a resource: the result of `effect`, run once per `key` per root (shared by every
+   * reader) with the root's services. While it is pending the nearest Suspense boundary
+   * shows its fallback; if it failed, the nearest ErrorBoundary shows its fallback. It is
+   * interrupted (if still pending) and dropped when no mounted component reads it.
+   */
+  read<A>(key: string, effect: Effect.Effect<A, unknown, any>): A
 }
 
 /** What the diff needs from the runtime: where effects go and how to ask for a render. */
 export interface InstanceHost {
   dispatch(msg: unknown): void
   requestRender(): void
+  /** Starts a resource's effect; the runtime calls `resource.settle` when it ends. */
+  startResource(resource: Resource, effect: Effect.Effect<unknown, unknown, any>): void
+  /** Milliseconds, for Suspense delays (performance.now in the worker; a fake clock in tests). */
+  now(): number
+  /** Calls `fn` after `ms` (Suspense delays and minimum durations). */
+  setTimer(ms: number, fn: () => void): void
+}
+
+/** Thrown by `read` while a resource is pending; caught by the nearest Suspense boundary. */
+export class Suspended {
+  readonly resource: Resource
+  constructor(resource: Resource) {
+    this.resource = resource
+  }
+}
+
+const PENDING = 0
+const RESOLVED = 1
+const FAILED = 2
+
+/** One keyed resource of a root. */
+export class Resource {
+  readonly key: string
+  status = PENDING
+  value: unknown = undefined
+  error: unknown = undefined
+  /** Instances that read it (it lives while one is mounted). */
+  readonly readers = new Set<ComponentInstance>()
+  /** Suspense boundaries (or the root) waiting for it. */
+  readonly waiters = new Set<{ markDirty(): void }>()
+  /** Interrupts the resource's fiber (set by the runtime). */
+  interrupt: (() => void) | null = null
+  private readonly cache: ResourceCache
+
+  constructor(key: string, cache: ResourceCache) {
+    this.key = key
+    this.cache = cache
+  }
+
+  get pending(): boolean {
+    return this.status === PENDING
+  }
+
+  /** The effect ended: wake the boundaries that wait for it. */
+  settle(ok: boolean, result: unknown): void {
+    if (this.status !== PENDING) return
+    this.interrupt = null
+    if (ok) {
+      this.status = RESOLVED
+      this.value = result
+    } else {
+      this.status = FAILED
+      this.error = result
+    }
+    for (const waiter of this.waiters) waiter.markDirty()
+    this.waiters.clear()
+  }
+
+  /** A reader was unmounted: drop the resource when nobody reads it any more. */
+  release(reader: ComponentInstance): void {
+    this.readers.delete(reader)
+    if (this.readers.size > 0) return
+    this.interrupt?.()
+    this.interrupt = null
+    this.cache.delete(this)
+  }
+}
+
+/** The resources of one root, by key. */
+export class ResourceCache {
+  private readonly byKey = new Map<string, Resource>()
+
+  get size(): number {
+    return this.byKey.size
+  }
+
+  get(key: string): Resource | undefined {
+    return this.byKey.get(key)
+  }
+
+  create(key: string): Resource {
+    const resource = new Resource(key, this)
+    this.byKey.set(key, resource)
+    return resource
+  }
+
+  delete(resource: Resource): void {
+    if (this.byKey.get(resource.key) === resource) this.byKey.delete(resource.key)
+  }
+
+  /** Interrupts every pending resource and forgets them all (the root is closing). */
+  interruptAll(): void {
+    for (const resource of this.byKey.values()) resource.interrupt?.()
+    this.byKey.clear()
+  }
 }
 
 /**
@@ -36,18 +138,55 @@ export interface InstanceHost {
 export class ComponentInstance implements ComponentSelf {
   /** Keys whose effects were started. */
   readonly started = new Set<string>()
+  /** Resources this component read. */
+  readonly reads = new Set<Resource>()
+  /** The nearest component above, to mark it when something below must re-render. */
+  parent: ComponentInstance | null = null
+  /** This component must re-render even if its props are equal (a resource settled, a retry). */
+  dirty = false
+  /** Something below must re-render: do not skip this component on equal props. */
+  childDirty = false
   /** The component's Scope (an Effect Scope.Closeable), made by the runtime. */
   scope: unknown = null
   unmounted = false
   /** The nearest ErrorBoundary above this component when it was rendered, or null. */
   boundary: BoundaryInstance | null
-  private readonly host: InstanceHost
+  protected readonly host: InstanceHost
   private readonly queue: PendingEffects
+  private readonly resources: ResourceCache
 
-  constructor(host: InstanceHost, queue: PendingEffects, boundary: BoundaryInstance | null) {
+  constructor(host: InstanceHost, queue: PendingEffects, resources: ResourceCache, boundary: BoundaryInstance | null) {
     this.host = host
     this.queue = queue
+    this.resources = resources
     this.boundary = boundary
+  }
+
+  read<A>(key: string, effect: Effect.Effect<A, unknown, any>): A {
+    let resource = this.resources.get(key)
+    if (resource === undefined) {
+      resource = this.resources.create(key)
+      this.host.startResource(resource, effect)
+    }
+    resource.readers.add(this)
+    this.reads.add(resource)
+    if (resource.status === RESOLVED) return resource.value as A
+    if (resource.status === FAILED) throw resource.error
+    throw new Suspended(resource)
+  }
+
+  /** Re-render this component at the next render, through memoized parents. */
+  markDirty(): void {
+    if (this.unmounted) return
+    this.dirty = true
+    for (let p = this.parent; p !== null && !p.childDirty; p = p.parent) p.childDirty = true
+    this.host.requestRender()
+  }
+
+  /** Unmounted: drop the resources only it read. */
+  releaseResources(): void {
+    for (const resource of this.reads) resource.release(this)
+    this.reads.clear()
   }
 
   mount(key: string, effect: Effect.Effect<unknown, unknown, any>): void {
@@ -66,20 +205,14 @@ export class BoundaryInstance extends ComponentInstance {
   /** Bound once, handed to `fallback(error, retry)`: render the children again. */
   readonly retry = (): void => {
     this.error = null
-    this.hostRef.requestRender()
-  }
-  private readonly hostRef: InstanceHost
-
-  constructor(host: InstanceHost, queue: PendingEffects, boundary: BoundaryInstance | null) {
-    super(host, queue, boundary)
-    this.hostRef = host
+    this.markDirty()
   }
 
   /** An effect below failed after the render: show the fallback at the next render. */
   fail(error: unknown): void {
     if (this.unmounted) return
     this.error = error
-    this.hostRef.requestRender()
+    this.markDirty()
   }
 }
 

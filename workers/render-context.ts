@@ -1,7 +1,7 @@
 import { PatchWriter } from "../src/protocol/patch-writer.ts"
 import { NodeIds } from "./node-ids.ts"
 import { StringTable } from "./string-table.ts"
-import { type BoundaryInstance, type ComponentInstance, type InstanceHost, PendingEffects } from "./instance.ts"
+import { type BoundaryInstance, type ComponentInstance, type InstanceHost, PendingEffects, ResourceCache } from "./instance.ts"
 import type { VNode } from "./vnode.ts"
 
 /**
@@ -33,8 +33,14 @@ export interface RenderContext {
   readonly caught: unknown[]
   /** The nearest ErrorBoundary around the vnode being rendered. */
   boundary: BoundaryInstance | null
-  /** Inside an ErrorBoundary, work is not deferred: its catch must see the whole subtree. */
+  /** Inside an ErrorBoundary or Suspense, work is not deferred: its catch must see the whole subtree. */
   noDefer: number
+  /** The component being rendered (the parent of components rendered now). */
+  parentInstance: ComponentInstance | null
+  /** The root's resources, by key. */
+  readonly resources: ResourceCache
+  /** Lane of the render in progress (Suspense keeps old content in a Transition). */
+  lane: number
 }
 
 /** A run of children to mount, in order, before `ref` (0: at the end of `parent`). */
@@ -58,11 +64,14 @@ export function createRenderContext(): RenderContext {
     nodes: [],
     eventProps: new Map(),
     work: [],
-    host: { dispatch() {}, requestRender() {} },
+    host: { dispatch() {}, requestRender() {}, startResource() {}, now: () => performance.now(), setTimer: (ms, fn) => void setTimeout(fn, ms) },
     effects: new PendingEffects(),
     closing: [],
     caught: [],
     boundary: null,
-    noDefer: 0
+    noDefer: 0,
+    parentInstance: null,
+    resources: new ResourceCache(),
+    lane: 0
   }
 }

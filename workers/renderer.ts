@@ -56,6 +56,7 @@ export class Renderer {
   begin(view: () => Child, lane: number, eventSeq: number): void {
     const ctx = this.ctx
     this.clearSideEffects()
+    ctx.lane = lane
     ctx.writer.begin(this.pool.pop() ?? null, this.rootId, this.commitId + 1, lane, eventSeq)
     try {
       const next = normalizeChildren(view(), "root") as VNode[]

@@ -3,6 +3,7 @@ import type { Renderer } from "./renderer.ts"
 import type { CommitInfo } from "../src/protocol/messages.ts"
 import { UpdateQueue, type FoldResult } from "./update-queue.ts"
 import { h } from "./h.ts"
+import { Suspended } from "./instance.ts"
 import type { Child } from "./vnode.ts"
 
 /** What the root shows when its view fails outside any ErrorBoundary. */
@@ -171,6 +172,13 @@ export class LaneScheduler<Model, Msg> {
 
   /** Rejects the render's messages and shows the minimal error view in place of the app. */
   private fail(fold: FoldResult<Model>, cause: unknown): StepResult {
+    if (cause instanceof Suspended) {
+      // A pending resource outside any Suspense: the whole commit waits for it (the screen
+      // keeps the last commit), as a root-level Suspense without a fallback would.
+      const host = this.renderer.ctx.host
+      cause.resource.waiters.add({ markDirty: () => host.requestRender() })
+      return { kind: "idle" }
+    }
     this.queue.reject(fold)
     // The next render must replace the error view, even if the model did not change.
     this.forced = true
