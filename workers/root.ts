@@ -1,4 +1,4 @@
-import { Cause, Effect, Exit, Layer, Queue, Scheduler, Scope } from "effect"
+import { Cause, Effect, Exit, Fiber, Layer, Queue, Scheduler, Scope } from "effect"
 import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../src/protocol/lanes.ts"
 import type { FromWorker, MountOptions, ToWorker } from "../src/protocol/messages.ts"
 import type { ErrorBoundaryProps } from "./error-boundary.ts"
@@ -45,6 +45,8 @@ export class RootRuntime<Model, Msg, R> {
   private frameReady = false
   private frameTimer: ReturnType<typeof setTimeout> | null = null
   private closed = false
+  /** Suspense delay timers, cleared on close. */
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
   private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable) {
     this.port = port
@@ -75,6 +77,23 @@ export class RootRuntime<Model, Msg, R> {
             root.scheduler.forceRender()
             root.enqueue(undefined as Msg, LANE_DEFAULT)
             root.requestRender()
+          },
+          startResource: (resource, effect) => {
+            const fiber = Effect.runForkWith(services)(Effect.matchCause(effect as Effect.Effect<unknown, unknown, R>, {
+              onSuccess: (value) => resource.settle(true, value),
+              onFailure: (cause) => {
+                if (!Cause.hasInterruptsOnly(cause)) resource.settle(false, Cause.squash(cause))
+              }
+            }), { scheduler })
+            resource.interrupt = () => void Effect.runFork(Fiber.interrupt(fiber))
+          },
+          now: () => performance.now(),
+          setTimer: (ms, fn) => {
+            const timer = setTimeout(() => {
+              root.timers.delete(timer)
+              if (!root.closed) fn()
+            }, ms)
+            root.timers.add(timer)
           }
         }
         port.onmessage = (event) => root.receive(event.data)
@@ -92,6 +111,9 @@ export class RootRuntime<Model, Msg, R> {
     if (this.closed) return Promise.resolve()
     this.closed = true
     if (this.frameTimer !== null) clearTimeout(this.frameTimer)
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
+    this.renderer.ctx.resources.interruptAll()
     this.port.onmessage = null
     this.port.close()
     return Effect.runPromise(Scope.close(this.scope, Exit.void))
@@ -226,6 +248,7 @@ export class RootRuntime<Model, Msg, R> {
       for (let i = 0; i < closing.length; i++) {
         const instance = closing[i]
         instance.unmounted = true
+        instance.releaseResources()
         if (instance.scope !== null) yield* Effect.forkIn(Scope.close(instance.scope as Scope.Closeable, Exit.void), root.scope)
       }
       for (let i = 0; i < effects.length; i += 3) {
