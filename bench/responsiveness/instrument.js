@@ -1,0 +1,194 @@
+// Injected into every benchmark page before its own scripts (page.addInitScript). It
+// measures, on the page's main thread, between window.__responsiveness.start() and stop():
+//
+// - input lateness: for each keydown (and input) event, the time its first listener starts
+//   minus event.timeStamp (when the browser created the event). The listeners are on
+//   window in the capture phase, so they run before any of the page's own listeners.
+// - echo: the first time #echo's text holds the first k typed characters, per k
+//   (MutationObserver on #echo; a requestAnimationFrame check catches a replaced #echo).
+// - long tasks (PerformanceObserver "longtask") and long animation frames ("long-animation-frame",
+//   with their script and style/layout split), and the gaps between consecutive
+//   requestAnimationFrame callbacks.
+//
+// The listeners do as little as they can: a performance.now() and a push.
+;(() => {
+  if (window.top !== window) return
+  const state = {
+    running: false,
+    expected: "",
+    startedAt: 0,
+    stoppedAt: 0,
+    keydowns: [],
+    inputs: [],
+    /** echoAt[k - 1]: when #echo first showed the first k expected characters. */
+    echoAt: [],
+    echoMismatch: null,
+    longTasks: [],
+    frames: [],
+    frameCount: 0,
+    maxFrameGap: 0,
+    maxFrameGapAt: 0,
+    lastFrame: 0,
+    commitsAtStart: 0,
+    /** performance.now() when each Shuttle commit of the run was reported (after its apply). */
+    commitAt: [],
+    /** Shuttle: DOM input events forwarded to the worker, { seq, at } (at: epoch ms). */
+    posted: []
+  }
+  let echoNode = null
+  let observer = null
+
+  addEventListener("keydown", (event) => {
+    const now = performance.now()
+    if (state.running) state.keydowns.push({ timeStamp: event.timeStamp, start: now, key: event.key })
+  }, true)
+  addEventListener("input", (event) => {
+    const now = performance.now()
+    if (state.running) state.inputs.push({ timeStamp: event.timeStamp, start: now })
+  }, true)
+
+  // Shuttle forwards each DOM event to its worker as { t: "event", seq, event } on a
+  // MessagePort. Stamping those sends splits a keystroke's echo latency into main thread,
+  // worker and way back (the worker side is stamped by run.mjs's worker hook). Other pages
+  // pay one property read per postMessage.
+  const postMessage = MessagePort.prototype.postMessage
+  MessagePort.prototype.postMessage = function (message, ...rest) {
+    if (state.running && message !== null && typeof message === "object" && message.t === "event" && message.event?.type === "input") {
+      state.posted.push({ seq: message.seq, at: performance.timeOrigin + performance.now() })
+    }
+    return postMessage.call(this, message, ...rest)
+  }
+
+  const observe = (type, onEntry) => {
+    if (!PerformanceObserver.supportedEntryTypes.includes(type)) return false
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) onEntry(entry)
+    }).observe({ type, buffered: true })
+    return true
+  }
+  const supports = {
+    longtask: observe("longtask", (entry) => {
+      state.longTasks.push({ start: entry.startTime, duration: entry.duration })
+    }),
+    longAnimationFrame: observe("long-animation-frame", (entry) => {
+      let script = 0
+      for (const s of entry.scripts) script += s.duration
+      const end = entry.startTime + entry.duration
+      state.frames.push({
+        start: entry.startTime,
+        duration: entry.duration,
+        blocking: entry.blockingDuration,
+        script,
+        // From the start of style and layout to the end of the frame (rendering work).
+        styleLayout: entry.styleAndLayoutStart > 0 ? end - entry.styleAndLayoutStart : 0,
+        scripts: entry.scripts.map((s) => ({ invoker: s.invoker, duration: s.duration, forcedStyleLayout: s.forcedStyleAndLayoutDuration }))
+      })
+    })
+  }
+
+  const checkEcho = () => {
+    if (!state.running || echoNode === null) return
+    const text = echoNode.textContent ?? ""
+    const now = performance.now()
+    const expected = state.expected
+    // Every prefix of the typed text shown for the first time now gets this time.
+    let k = state.echoAt.length
+    while (k < text.length && k < expected.length && text.charCodeAt(k) === expected.charCodeAt(k)) {
+      state.echoAt.push(now)
+      k++
+    }
+    if (state.echoMismatch === null && !expected.startsWith(text)) state.echoMismatch = { at: now, text }
+  }
+
+  const attachEcho = () => {
+    const node = document.getElementById("echo")
+    if (node === echoNode) return
+    observer?.disconnect()
+    echoNode = node
+    if (node === null) return
+    observer = new MutationObserver(checkEcho)
+    observer.observe(node, { childList: true, characterData: true, subtree: true })
+    checkEcho()
+  }
+
+  const onFrame = (time) => {
+    if (!state.running) return
+    if (state.lastFrame > 0) {
+      const gap = time - state.lastFrame
+      if (gap > state.maxFrameGap) {
+        state.maxFrameGap = gap
+        state.maxFrameGapAt = state.lastFrame
+      }
+    }
+    state.lastFrame = time
+    state.frameCount++
+    attachEcho()
+    checkEcho()
+    requestAnimationFrame(onFrame)
+  }
+
+  window.__responsiveness = {
+    supports,
+    /** Starts measuring; `expected` is the text about to be typed. */
+    start(expected) {
+      Object.assign(state, {
+        running: true,
+        expected,
+        startedAt: performance.now(),
+        stoppedAt: 0,
+        keydowns: [],
+        inputs: [],
+        echoAt: [],
+        echoMismatch: null,
+        frameCount: 0,
+        maxFrameGap: 0,
+        maxFrameGapAt: 0,
+        lastFrame: 0,
+        commitsAtStart: window.lanesDemo?.commits.length ?? 0,
+        commitAt: [],
+        posted: []
+      })
+      // Shuttle's lanes demo pushes every commit's stats into lanesDemo.commits from its
+      // onCommit hook, right after the apply: stamp each push with the time.
+      const commits = window.lanesDemo?.commits
+      if (commits !== undefined && !Object.hasOwn(commits, "push")) {
+        commits.push = function (...items) {
+          if (state.running) for (let i = 0; i < items.length; i++) state.commitAt.push(performance.now())
+          return Array.prototype.push.apply(this, items)
+        }
+      }
+      echoNode = null
+      attachEcho()
+      requestAnimationFrame(onFrame)
+    },
+    stop() {
+      checkEcho()
+      state.running = false
+      state.stoppedAt = performance.now()
+      observer?.disconnect()
+      observer = null
+      echoNode = null
+    },
+    /** Everything measured, as plain data; times are performance.now() milliseconds. */
+    result() {
+      const within = (entry) => entry.start + entry.duration > state.startedAt && entry.start < state.stoppedAt
+      return {
+        startedAt: state.startedAt,
+        stoppedAt: state.stoppedAt,
+        timeOrigin: performance.timeOrigin,
+        keydowns: state.keydowns,
+        inputs: state.inputs,
+        echoAt: state.echoAt,
+        echoMismatch: state.echoMismatch,
+        longTasks: state.longTasks.filter(within),
+        frames: state.frames.filter(within),
+        frameCount: state.frameCount,
+        maxFrameGap: state.maxFrameGap,
+        maxFrameGapAt: state.maxFrameGapAt,
+        supports,
+        posted: state.posted,
+        commits: window.lanesDemo?.commits.slice(state.commitsAtStart).map((c, i) => ({ ...c, appliedAt: state.commitAt[i] ?? null })) ?? null
+      }
+    }
+  }
+})()

@@ -1,0 +1,750 @@
+// Responsiveness under load (issue 3, priority lanes): how late keystrokes are handled,
+// and how soon their echo shows, while a 10,000-row grid re-renders back to back, in
+// Shuttle and its peers, in one Chromium, interleaved over several rounds.
+//
+//   node bench/responsiveness/run.mjs [--rounds N] [--only a,b] [--keys N] [--interval ms]
+//                                     [--duration ms] [--trace name] [--no-build]
+//
+// Prints a Markdown table on stdout and writes bench/results/responsiveness.json.
+// See README.md beside this file for what is measured and how.
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { cpus, loadavg, tmpdir, totalmem } from "node:os"
+import { dirname, join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
+import { chromium } from "playwright-core"
+import { DIST, startServer } from "../../examples/serve.mjs"
+import { buildPages, PAGES_OUT } from "./build.mjs"
+import { summariseTrace, TRACE_CATEGORIES, traceReport } from "./trace.mjs"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repo = join(here, "..", "..")
+const RESULTS = join(repo, "bench", "results")
+
+// Launch as TESTING.md says (the same flags as test/browser/_chromium.ts): Debian's
+// Chromium, never a downloaded one, with a fresh user-data dir.
+const CHROMIUM_PATH = "/usr/bin/chromium"
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync"
+]
+
+const ROWS = 10_000
+
+/**
+ * The libraries, all showing the same workload and the same DOM (see pages/ and
+ * examples/lanes/). `server` says which static server holds the page. To add one, see README.md.
+ */
+const LIBRARIES = [
+  { name: "vanilla", server: "peers", path: "vanilla/", about: "hand-written DOM updates, ticks chained with setTimeout(0)" },
+  { name: "react", server: "peers", path: "react/", about: "React 19, setState per tick (Default lane, unsliced)" },
+  { name: "react-transition", server: "peers", path: "react-transition/", about: "React 19, ticks in startTransition" },
+  { name: "shuttle-default", server: "shuttle", path: "lanes/?lane=default", about: "Shuttle, ticks in the Default lane" },
+  { name: "shuttle-transition", server: "shuttle", path: "lanes/?lane=transition", about: "Shuttle, ticks in the Transition lane" }
+]
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+function parseArgs(argv) {
+  const options = { rounds: 3, only: null, keys: 100, interval: 16, duration: 3000, build: true, trace: null }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const value = () => {
+      const v = argv[++i]
+      if (v === undefined) fail(`${arg} needs a value`)
+      return v
+    }
+    const number = (min) => {
+      const raw = value()
+      const n = Number(raw)
+      if (!Number.isFinite(n) || n < min) fail(`${arg} takes a number ≥ ${min}, got ${JSON.stringify(raw)}`)
+      return n
+    }
+    switch (arg) {
+      case "--rounds": options.rounds = Math.floor(number(0)); break
+      case "--trace": options.trace = value(); break
+      case "--keys": options.keys = Math.floor(number(1)); break
+      case "--interval": options.interval = number(1); break
+      case "--duration": options.duration = number(100); break
+      case "--only": options.only = value().split(",").map((s) => s.trim()).filter(Boolean); break
+      case "--no-build": options.build = false; break
+      case "--help": case "-h":
+        console.log("node bench/responsiveness/run.mjs [--rounds N] [--only a,b] [--keys N] [--interval ms] [--duration ms] [--trace name] [--no-build]")
+        console.log(`libraries: ${LIBRARIES.map((l) => l.name).join(", ")}`)
+        process.exit(0)
+      default: fail(`unknown argument ${JSON.stringify(arg)} (try --help)`)
+    }
+  }
+  if (options.trace !== null && !LIBRARIES.some((l) => l.name === options.trace)) fail(`--trace: unknown library ${options.trace}`)
+  if (options.rounds === 0 && options.trace === null) fail("--rounds 0 only makes sense with --trace")
+  if (options.trace !== null && options.only !== null && !options.only.includes(options.trace)) options.only.push(options.trace)
+  if (options.only !== null) {
+    const known = new Set(LIBRARIES.map((l) => l.name))
+    const unknown = options.only.filter((n) => !known.has(n))
+    if (unknown.length > 0) fail(`unknown librar${unknown.length > 1 ? "ies" : "y"} ${unknown.join(", ")}; known: ${[...known].join(", ")}`)
+  }
+  return options
+}
+
+function fail(message) {
+  console.error(`run.mjs: ${message}`)
+  process.exit(2)
+}
+
+// ---------------------------------------------------------------------------------------
+// Statistics
+
+/** Nearest-rank percentile of numbers (NaN for none). */
+function percentile(values, p) {
+  if (values.length === 0) return NaN
+  const sorted = values.slice().sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+}
+const median = (values) => percentile(values, 50)
+const max = (values) => (values.length === 0 ? NaN : Math.max(...values))
+
+function fmt(n, digits = 1) {
+  return Number.isFinite(n) ? n.toFixed(digits) : "–"
+}
+
+// ---------------------------------------------------------------------------------------
+// Environment
+
+function packageVersion(name) {
+  try {
+    return JSON.parse(readFileSync(join(repo, "node_modules", name, "package.json"), "utf8")).version
+  } catch {
+    return "not installed"
+  }
+}
+
+function gitHead() {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repo, encoding: "utf8" }).trim()
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src", "workers", "examples/lanes"], { cwd: repo, encoding: "utf8" }).trim()
+    return dirty === "" ? sha : `${sha} (src/workers/examples modified)`
+  } catch {
+    return "unknown"
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Browser
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+
+/** Resolves to `value` after `ms`, for races against promises that may never settle. */
+const after = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref())
+
+/** Ready: the app is mounted, its run() is published and the whole grid is in the DOM. */
+function pageReady(rows) {
+  return (window.lanesDemo !== undefined || window.benchPage !== undefined) &&
+    document.getElementById("text") !== null && document.getElementById("echo") !== null &&
+    document.querySelectorAll("tbody tr").length === rows
+}
+
+/** Starts `ticks` back-to-back re-renders; resolves to their start and end in page time. */
+async function pageRun(ticks) {
+  const app = window.lanesDemo ?? window.benchPage
+  const startedAt = performance.now()
+  await app.run(ticks)
+  return { startedAt, endedAt: performance.now() }
+}
+
+/** Reads the final DOM: tick, rows checked cell by cell, echo and input. */
+function pageCheck(rows) {
+  const tick = Number(document.getElementById("tick")?.textContent)
+  const trs = document.querySelectorAll("tbody tr")
+  let badRows = 0
+  let firstBad = null
+  for (let i = 0; i < trs.length; i++) {
+    const cells = trs[i].children
+    const want = String((i * 7 + tick) % 1000)
+    if (cells.length !== 2 || cells[0].textContent !== String(i) || cells[1].textContent !== want) {
+      if (firstBad === null) firstBad = { row: i, html: trs[i].innerHTML, want }
+      badRows++
+    }
+  }
+  if (trs.length !== rows) badRows += Math.abs(rows - trs.length)
+  return {
+    tick,
+    rows: trs.length,
+    badRows,
+    firstBad,
+    echo: document.getElementById("echo")?.textContent ?? null,
+    input: document.getElementById("text")?.value ?? null
+  }
+}
+
+function currentTick() {
+  return Number(document.getElementById("tick")?.textContent)
+}
+
+/**
+ * Runs in Shuttle's worker (worker.evaluate): stamps every commit the worker posts, with
+ * the commit id and the last event sequence number it had seen (from the patch list
+ * header, read before the buffer is transferred away). Matched in the analysis with the
+ * page's stamps, this splits the echo latency into worker time and the way back.
+ */
+function workerHook() {
+  if (self.__responsivenessPosts !== undefined) return
+  const posts = []
+  self.__responsivenessPosts = posts
+  const postMessage = MessagePort.prototype.postMessage
+  MessagePort.prototype.postMessage = function (message, ...rest) {
+    if (message !== null && typeof message === "object" && message.t === "commit" && message.buffer instanceof ArrayBuffer) {
+      const header = new Uint32Array(message.buffer, 0, 12)
+      // Header words 3 and 10: CommitId and EventSeq (src/protocol/opcodes.ts).
+      posts.push({ commitId: header[3], eventSeq: header[10], lane: message.info?.lane, at: performance.timeOrigin + performance.now() })
+    }
+    return postMessage.call(this, message, ...rest)
+  }
+}
+
+/** The text typed in a run: lower-case letters, a different phase per round. */
+function typedText(keys, round) {
+  let text = ""
+  for (let k = 0; k < keys; k++) text += String.fromCharCode(97 + ((k + round * 7) % 26))
+  return text
+}
+
+/**
+ * Sends one keystroke (rawKeyDown, char, keyUp) per `interval` ms through CDP, on a
+ * schedule set in advance: each send is fired without awaiting the page, so a busy page
+ * cannot slow the schedule down; the acknowledgements are collected at the end.
+ */
+async function typeOnSchedule(cdp, text, interval) {
+  const sentAt = []
+  const acks = []
+  const origin = performance.now()
+  for (let k = 0; k < text.length; k++) {
+    const wait = origin + k * interval - performance.now()
+    if (wait >= 1) await sleep(wait)
+    const key = text[k]
+    const code = `Key${key.toUpperCase()}`
+    const keyCode = key.toUpperCase().charCodeAt(0)
+    const common = { key, code, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode }
+    sentAt.push(performance.timeOrigin + performance.now())
+    acks.push(
+      cdp.send("Input.dispatchKeyEvent", { type: "rawKeyDown", ...common }),
+      cdp.send("Input.dispatchKeyEvent", { type: "char", ...common, text: key, unmodifiedText: key }),
+      cdp.send("Input.dispatchKeyEvent", { type: "keyUp", ...common })
+    )
+  }
+  return { sentAt, acks: Promise.allSettled(acks) }
+}
+
+class Bench {
+  constructor(options) {
+    this.options = options
+    this.errors = []
+  }
+
+  async open() {
+    if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} not found: install Debian's Chromium (apt-get install -y chromium); never download one`)
+    this.shuttleServer = await startServer({ port: 0, root: DIST })
+    this.peerServer = await startServer({ port: 0, root: PAGES_OUT })
+    this.userDataDir = mkdtempSync(join(tmpdir(), "shuttle-responsiveness-"))
+    this.context = await chromium.launchPersistentContext(this.userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: { width: 1024, height: 768 }
+    })
+    await this.context.addInitScript({ path: join(here, "instrument.js") })
+    // Close the blank start page: one page at a time, so pages do not compete for the CPU.
+    for (const page of this.context.pages()) await page.close()
+  }
+
+  async browserVersion() {
+    const page = await this.context.newPage()
+    try {
+      const cdp = await this.context.newCDPSession(page)
+      const version = await cdp.send("Browser.getVersion")
+      return `${version.product} (${version.jsVersion ? `V8 ${version.jsVersion}` : "V8 ?"})`
+    } finally {
+      await page.close()
+    }
+  }
+
+  url(library) {
+    const server = library.server === "shuttle" ? this.shuttleServer : this.peerServer
+    return `${server.url}${library.path}`
+  }
+
+  /** Opens a fresh page of `library` and waits until its grid is mounted. */
+  async load(library) {
+    const page = await this.context.newPage()
+    const errors = []
+    page.on("pageerror", (error) => errors.push(`uncaught: ${error.message}`))
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(`console.error: ${message.text()}`)
+    })
+    page.on("worker", (worker) => worker.on("console", (message) => {
+      if (message.type() === "error") errors.push(`worker console.error: ${message.text()}`)
+    }))
+    await page.goto(this.url(library))
+    await page.waitForFunction(pageReady, ROWS, { polling: 50, timeout: 30_000 })
+    if (library.server === "shuttle") for (const worker of page.workers()) await worker.evaluate(workerHook)
+    return { page, errors }
+  }
+
+  /**
+   * Warm-up and calibration, not reported: how many ticks last about `duration` ms on
+   * this machine, without typing. Every round then runs that many ticks.
+   */
+  async calibrate(library) {
+    const { page } = await this.load(library)
+    try {
+      let ticks = 3
+      let run = await page.evaluate(pageRun, ticks)
+      let elapsed = run.endedAt - run.startedAt
+      if (elapsed < 300) {
+        // Too short to trust: measure again over about 300 ms.
+        ticks = Math.ceil((300 * ticks) / Math.max(elapsed, 1))
+        run = await page.evaluate(pageRun, ticks)
+        elapsed = run.endedAt - run.startedAt
+      }
+      const msPerTick = elapsed / ticks
+      return { msPerTick, ticks: Math.max(3, Math.min(5000, Math.round(this.options.duration / msPerTick))) }
+    } finally {
+      await page.close()
+    }
+  }
+
+  /**
+   * One measured run of `library`: `ticks` re-renders while `keys` keystrokes arrive.
+   * With `trace`, a Chrome trace of the run is recorded too (its events in `traceEvents`).
+   */
+  async measure(library, ticks, round, trace = false) {
+    const { keys, interval } = this.options
+    const { page, errors } = await this.load(library)
+    try {
+      await page.focus("#text")
+      const cdp = await this.context.newCDPSession(page)
+      const text = typedText(keys, round)
+      const startTick = await page.evaluate(currentTick)
+      const traceEvents = []
+      let traced = null
+      if (trace) {
+        cdp.on("Tracing.dataCollected", (event) => traceEvents.push(...event.value))
+        traced = new Promise((resolve) => cdp.once("Tracing.tracingComplete", resolve))
+        await cdp.send("Tracing.start", { traceConfig: { includedCategories: TRACE_CATEGORIES }, transferMode: "ReportEvents" })
+      }
+      await page.evaluate((expected) => window.__responsiveness.start(expected), text)
+      const running = page.evaluate(pageRun, ticks).then((value) => ({ value }), (error) => ({ error: String(error) }))
+      // Let the load build up before the first keystroke.
+      await sleep(Math.min(250, this.options.duration / 10))
+      const typing = await typeOnSchedule(cdp, text, interval)
+      const limitMs = Math.max(20_000, 6 * this.options.duration)
+      const run = await Promise.race([running, after(limitMs, { error: `run did not finish within ${limitMs} ms` })])
+      const acks = await Promise.race([typing.acks, after(10_000, null)])
+      const rejected = acks === null ? ["key acknowledgements still pending after 10 s"] : acks.filter((a) => a.status === "rejected").map((a) => String(a.reason))
+      // The echo may trail the run: give it a few seconds to catch up before judging it.
+      await page.waitForFunction((t) => document.getElementById("echo")?.textContent === t, text, { polling: 50, timeout: 5_000 }).catch(() => {})
+      await page.evaluate(() => window.__responsiveness.stop())
+      if (trace) {
+        await cdp.send("Tracing.end")
+        await traced
+      }
+      const measured = await page.evaluate(() => window.__responsiveness.result())
+      const check = await page.evaluate(pageCheck, ROWS)
+      const workerPosts = []
+      for (const worker of page.workers()) workerPosts.push(...((await worker.evaluate(() => self.__responsivenessPosts).catch(() => undefined)) ?? []))
+      measured.workerPosts = workerPosts
+      await cdp.detach().catch(() => {})
+      const result = analyse({ library, round, ticks, startTick, text, typing, run, rejected, measured, check, errors })
+      if (trace) result.traceEvents = traceEvents
+      return result
+    } finally {
+      await page.close()
+    }
+  }
+
+  async close() {
+    await this.context?.close().catch(() => {})
+    await this.shuttleServer?.close()
+    await this.peerServer?.close()
+    if (this.userDataDir) rmSync(this.userDataDir, { recursive: true, force: true })
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Analysis of one run
+
+function analyse({ library, round, ticks, startTick, text, typing, run, rejected, measured, check, errors }) {
+  const keys = text.length
+  const { keydowns, inputs, echoAt } = measured
+  const lateness = keydowns.map((k) => k.start - k.timeStamp)
+  const inputLateness = inputs.map((k) => k.start - k.timeStamp)
+  const echo = []
+  for (let k = 0; k < Math.min(keydowns.length, echoAt.length); k++) echo.push(echoAt[k] - keydowns[k].timeStamp)
+  // Harness checks: the browser stamps each keydown when it creates it; from the Node send
+  // to that stamp should be about constant. If it grows, the browser was holding keys back
+  // and lateness measured from event.timeStamp would understate the wait.
+  const stampDelay = []
+  const fromSend = []
+  for (let k = 0; k < Math.min(keydowns.length, typing.sentAt.length); k++) {
+    stampDelay.push(measured.timeOrigin + keydowns[k].timeStamp - typing.sentAt[k])
+    fromSend.push(measured.timeOrigin + keydowns[k].start - typing.sentAt[k])
+  }
+  const sendGaps = typing.sentAt.slice(1).map((t, i) => t - typing.sentAt[i])
+  const finished = run.value !== undefined
+  const runMs = finished ? run.value.endedAt - run.value.startedAt : measured.stoppedAt - measured.startedAt
+  const ticksDone = Number.isFinite(check.tick) ? check.tick - startTick : 0
+  const keysUnderLoad = finished ? keydowns.filter((k) => k.timeStamp < run.value.endedAt).length : keydowns.length
+
+  const problems = []
+  if (!finished) problems.push(run.error)
+  if (ticksDone !== ticks) problems.push(`ticks completed ${ticksDone} of ${ticks}`)
+  if (check.rows !== ROWS || check.badRows > 0) problems.push(`grid wrong: ${check.rows} rows, ${check.badRows} wrong (first: ${JSON.stringify(check.firstBad)})`)
+  if (check.echo !== text) problems.push(`echo ${JSON.stringify(check.echo)} differs from the typed text ${JSON.stringify(text)}`)
+  if (check.input !== text) problems.push(`input value ${JSON.stringify(check.input)} differs from the typed text`)
+  if (measured.echoMismatch !== null) problems.push(`echo showed ${JSON.stringify(measured.echoMismatch.text)}, not a prefix of the typed text`)
+  if (keydowns.length !== keys) problems.push(`${keydowns.length} keydown events seen for ${keys} keys sent`)
+  if (echoAt.length !== keys) problems.push(`echo showed ${echoAt.length} of ${keys} keystrokes`)
+  if (rejected.length > 0) problems.push(`CDP key events failed: ${rejected.slice(0, 3).join("; ")}`)
+  for (const e of errors) problems.push(e)
+
+  const stages = library.server === "shuttle" ? shuttleStages(measured) : null
+
+  const longest = measured.longTasks.reduce((a, t) => (t.duration > a.duration ? t : a), { start: NaN, duration: 0 })
+  const worstFrame = measured.frames.reduce((a, f) => (a === null || f.duration > a.duration ? f : a), null)
+
+  return {
+    library: library.name,
+    round,
+    ticks,
+    ticksDone,
+    runMs,
+    ticksPerSecond: (ticksDone / runMs) * 1000,
+    keys,
+    keysUnderLoad,
+    lateness,
+    inputLateness,
+    echo,
+    longestTask: longest.duration,
+    longestTaskAt: longest.start - measured.startedAt,
+    longTasks: measured.longTasks.length,
+    longTaskMs: measured.longTasks.reduce((a, t) => a + t.duration, 0),
+    maxFrameGap: measured.maxFrameGap,
+    frames: measured.frameCount,
+    worstFrame,
+    harness: {
+      sendGapP95: percentile(sendGaps, 95),
+      sendGapMax: max(sendGaps),
+      stampDelayP50: median(stampDelay),
+      stampDelayMax: max(stampDelay),
+      fromSendP95: percentile(fromSend, 95)
+    },
+    supports: measured.supports,
+    shuttleCommits: measured.commits,
+    shuttleStages: stages,
+    problems
+  }
+}
+
+/**
+ * Shuttle only: per keystroke, where its echo waited. handler → posted (main thread
+ * forwards the input event), posted → the worker posts the first commit rendered after
+ * seeing it (worker queue + render), and that post → the page applied it (delivery to a
+ * possibly busy main thread, and the commit queue).
+ */
+function shuttleStages(measured) {
+  const applied = new Map()
+  for (const c of measured.commits ?? []) if (c.appliedAt !== null) applied.set(c.commitId, measured.timeOrigin + c.appliedAt)
+  const posts = measured.workerPosts.slice().sort((a, b) => a.at - b.at)
+  const toPost = []
+  const inWorker = []
+  const back = []
+  for (let k = 0; k < Math.min(measured.keydowns.length, measured.posted.length); k++) {
+    const handler = measured.timeOrigin + measured.keydowns[k].start
+    const event = measured.posted[k]
+    toPost.push(event.at - handler)
+    const commit = posts.find((p) => p.eventSeq >= event.seq)
+    if (commit === undefined) continue
+    inWorker.push(commit.at - event.at)
+    const at = applied.get(commit.commitId)
+    if (at !== undefined) back.push(at - commit.at)
+  }
+  return { toPost, inWorker, back }
+}
+
+// ---------------------------------------------------------------------------------------
+// Summary over rounds
+
+function summarise(name, runs) {
+  const all = (field) => runs.flatMap((r) => r[field])
+  const lateness = all("lateness")
+  const echo = all("echo")
+  const worstFrame = runs.map((r) => r.worstFrame).filter((f) => f !== null).reduce((a, f) => (a === null || f.duration > a.duration ? f : a), null)
+  return {
+    library: name,
+    rounds: runs.length,
+    ok: runs.every((r) => r.problems.length === 0),
+    ticks: runs[0]?.ticks,
+    keys: lateness.length,
+    keysUnderLoad: runs.reduce((a, r) => a + r.keysUnderLoad, 0),
+    latenessP50: percentile(lateness, 50),
+    latenessP95: percentile(lateness, 95),
+    latenessMax: max(lateness),
+    echoP50: percentile(echo, 50),
+    echoP95: percentile(echo, 95),
+    echoMax: max(echo),
+    longestTaskMedian: median(runs.map((r) => r.longestTask)),
+    longestTaskMax: max(runs.map((r) => r.longestTask)),
+    maxFrameGapMedian: median(runs.map((r) => r.maxFrameGap)),
+    maxFrameGapMax: max(runs.map((r) => r.maxFrameGap)),
+    ticksPerSecond: median(runs.map((r) => r.ticksPerSecond)),
+    worstFrame: worstFrame === null ? null : { duration: worstFrame.duration, script: worstFrame.script, styleLayout: worstFrame.styleLayout, blocking: worstFrame.blocking },
+    harness: {
+      sendGapP95: max(runs.map((r) => r.harness.sendGapP95)),
+      stampDelayP50: median(runs.map((r) => r.harness.stampDelayP50)),
+      stampDelayMax: max(runs.map((r) => r.harness.stampDelayMax)),
+      fromSendP95: percentile(runs.map((r) => r.harness.fromSendP95), 50)
+    },
+    shuttle: runs[0]?.shuttleCommits ? summariseCommits(runs) : null,
+    shuttleStages: runs[0]?.shuttleStages ? summariseStages(runs) : null
+  }
+}
+
+function summariseStages(runs) {
+  const out = {}
+  for (const stage of ["toPost", "inWorker", "back"]) {
+    const values = runs.flatMap((r) => r.shuttleStages?.[stage] ?? [])
+    out[stage] = { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: max(values) }
+  }
+  return out
+}
+
+/** Where Shuttle's main-thread time goes: its own per-commit stats, by lane. */
+function summariseCommits(runs) {
+  const byLane = {}
+  for (const run of runs) {
+    for (const c of run.shuttleCommits ?? []) {
+      const lane = (byLane[c.laneName] ??= { commits: 0, applyMs: [], patchBytes: [], workerMs: [], slices: 0, maxSlices: 0, interruptions: 0, maxInterruptions: 0, expired: 0 })
+      lane.commits++
+      lane.applyMs.push(c.applyMs)
+      lane.patchBytes.push(c.patchBytes)
+      lane.workerMs.push(c.updateMs + c.viewMs + c.diffMs + c.encodeMs)
+      lane.slices += c.slices
+      lane.maxSlices = Math.max(lane.maxSlices, c.slices)
+      lane.interruptions += c.interruptions
+      lane.maxInterruptions = Math.max(lane.maxInterruptions, c.interruptions)
+      if (c.expired) lane.expired++
+    }
+  }
+  const out = {}
+  for (const [name, l] of Object.entries(byLane)) {
+    out[name] = {
+      commits: l.commits,
+      applyMsP50: median(l.applyMs),
+      applyMsMax: max(l.applyMs),
+      patchBytesP50: median(l.patchBytes),
+      patchBytesMax: max(l.patchBytes),
+      workerMsP50: median(l.workerMs),
+      workerMsMax: max(l.workerMs),
+      slicesPerCommit: l.slices / l.commits,
+      maxSlices: l.maxSlices,
+      interruptions: l.interruptions,
+      maxInterruptions: l.maxInterruptions,
+      expired: l.expired
+    }
+  }
+  return out
+}
+
+function table(summaries) {
+  const lines = [
+    "| library | ok | ticks/s | lateness p50 | p95 | max | echo p50 | p95 | max | longest task (median / max) | max frame gap (median / max) | keys (under load) |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  ]
+  for (const s of summaries) {
+    lines.push(`| ${s.library} | ${s.ok ? "yes" : "**FAIL**"} | ${fmt(s.ticksPerSecond)} | ${fmt(s.latenessP50)} | ${fmt(s.latenessP95)} | ${fmt(s.latenessMax)} | ${fmt(s.echoP50)} | ${fmt(s.echoP95)} | ${fmt(s.echoMax)} | ${fmt(s.longestTaskMedian, 0)} / ${fmt(s.longestTaskMax, 0)} | ${fmt(s.maxFrameGapMedian, 0)} / ${fmt(s.maxFrameGapMax, 0)} | ${s.keys} (${s.keysUnderLoad}) |`)
+  }
+  return lines.join("\n")
+}
+
+function detailTables(summaries) {
+  const lines = ["", "Worst long animation frame (ms): whole frame, script in it, style + layout + paint setup after the scripts.", "",
+    "| library | frame | script | style/layout | blocking |", "| --- | ---: | ---: | ---: | ---: |"]
+  for (const s of summaries) {
+    const f = s.worstFrame
+    lines.push(f === null ? `| ${s.library} | – | – | – | – |` : `| ${s.library} | ${fmt(f.duration, 0)} | ${fmt(f.script, 0)} | ${fmt(f.styleLayout, 0)} | ${fmt(f.blocking, 0)} |`)
+  }
+  lines.push("", "Harness check (ms): Node's key send schedule, and from a send to the browser's event.timeStamp (should stay small and flat).", "",
+    "| library | send gap p95 | send→timeStamp p50 | send→timeStamp max | send→handler p95 |", "| --- | ---: | ---: | ---: | ---: |")
+  for (const s of summaries) {
+    const h = s.harness
+    lines.push(`| ${s.library} | ${fmt(h.sendGapP95)} | ${fmt(h.stampDelayP50)} | ${fmt(h.stampDelayMax)} | ${fmt(h.fromSendP95)} |`)
+  }
+  const shuttle = summaries.filter((s) => s.shuttle !== null)
+  if (shuttle.length > 0) {
+    lines.push("", "Shuttle commits during the runs (window.lanesDemo.commits; ms and bytes).", "",
+      "| library | lane | commits | applyMs p50 | applyMs max | patch bytes p50 | worker ms p50 | worker ms max | slices/commit | interruptions (max) | expired |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for (const s of shuttle) {
+      for (const [lane, c] of Object.entries(s.shuttle)) {
+        lines.push(`| ${s.library} | ${lane} | ${c.commits} | ${fmt(c.applyMsP50)} | ${fmt(c.applyMsMax)} | ${c.patchBytesP50} | ${fmt(c.workerMsP50)} | ${fmt(c.workerMsMax)} | ${fmt(c.slicesPerCommit)} | ${c.interruptions} (${c.maxInterruptions}) | ${c.expired} |`)
+      }
+    }
+  }
+  const staged = summaries.filter((s) => s.shuttleStages !== null)
+  if (staged.length > 0) {
+    lines.push("", "Shuttle echo latency by stage (ms, p50 / p95 / max): keydown handler → input event posted to the worker → worker posts the first commit rendered after it → page applied that commit.", "",
+      "| library | handler → posted | posted → worker commit | worker commit → applied | keystrokes matched |", "| --- | ---: | ---: | ---: | ---: |")
+    for (const s of staged) {
+      const st = s.shuttleStages
+      const cell = (x) => `${fmt(x.p50)} / ${fmt(x.p95)} / ${fmt(x.max)}`
+      lines.push(`| ${s.library} | ${cell(st.toPost)} | ${cell(st.inWorker)} | ${cell(st.back)} | ${st.back.n} |`)
+    }
+  }
+  return lines.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------
+// Main
+
+const options = parseArgs(process.argv.slice(2))
+const libraries = LIBRARIES.filter((l) => options.rounds === 0 ? l.name === options.trace : options.only === null || options.only.includes(l.name))
+const started = performance.now()
+
+if (options.build) {
+  // examples/build.mjs prints a size table: keep stdout for the results, show it only on failure.
+  try {
+    execFileSync(process.execPath, [join(repo, "examples", "build.mjs")], { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+  } catch (error) {
+    console.error(error.stdout ?? "", error.stderr ?? "")
+    fail("node examples/build.mjs failed")
+  }
+  await buildPages()
+}
+if (!existsSync(join(DIST, "lanes", "index.html"))) fail("examples/dist/lanes is missing: run without --no-build, or `node examples/build.mjs`")
+if (!existsSync(join(PAGES_OUT, "vanilla", "index.html"))) fail(`${relative(repo, PAGES_OUT)} is missing: run without --no-build`)
+
+const bench = new Bench(options)
+let exitCode = 0
+try {
+  await bench.open()
+  const cpu = cpus()
+  const environment = {
+    date: new Date().toISOString(),
+    cpu: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    loadAverageAtStart: loadavg().map((n) => Number(n.toFixed(2))),
+    node: process.version,
+    chromium: await bench.browserVersion(),
+    versions: {
+      shuttle: `${JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).version} @ ${gitHead()}`,
+      effect: packageVersion("effect"),
+      react: packageVersion("react"),
+      "react-dom": packageVersion("react-dom"),
+      esbuild: packageVersion("esbuild"),
+      "playwright-core": packageVersion("playwright-core")
+    }
+  }
+  console.log("# Responsiveness under load")
+  console.log("")
+  console.log(`- machine: ${environment.cpu}, ${environment.cores} cores, ${environment.memoryGiB} GiB; Node ${environment.node}; load average ${environment.loadAverageAtStart.join(" ")} at start (other processes compete for the cores)`)
+  console.log(`- browser: ${environment.chromium}, headless, ${CHROMIUM_FLAGS.join(" ")}`)
+  console.log(`- versions: ${Object.entries(environment.versions).map(([k, v]) => `${k} ${v}`).join(", ")}`)
+  console.log(`- workload: ${ROWS.toLocaleString("en")} rows re-rendered back to back for ~${options.duration} ms; ${options.keys} keystrokes, one per ${options.interval} ms, from 250 ms into the run; ${options.rounds} rounds, order rotated`)
+  console.log("")
+
+  const plan = {}
+  for (const library of libraries) {
+    plan[library.name] = await bench.calibrate(library)
+    console.error(`calibrated ${library.name}: ${fmt(plan[library.name].msPerTick)} ms per tick without typing → ${plan[library.name].ticks} ticks per run`)
+  }
+
+  const runs = Object.fromEntries(libraries.map((l) => [l.name, []]))
+  for (let round = 0; round < options.rounds; round++) {
+    const order = libraries.map((_, i) => libraries[(i + round) % libraries.length])
+    for (const library of order) {
+      const result = await bench.measure(library, plan[library.name].ticks, round)
+      runs[library.name].push(result)
+      console.error(`round ${round + 1}/${options.rounds} ${library.name}: ${result.ticksDone} ticks in ${fmt(result.runMs, 0)} ms, lateness p95 ${fmt(percentile(result.lateness, 95))} ms, longest task ${fmt(result.longestTask, 0)} ms${result.problems.length > 0 ? `; PROBLEMS: ${result.problems.join(" | ")}` : ""}`)
+      await sleep(250)
+    }
+  }
+
+  let summaries = []
+  let failures = []
+  if (options.rounds > 0) {
+    summaries = libraries.map((l) => summarise(l.name, runs[l.name]))
+    console.log("All times in ms. lateness = keydown handler start − event.timeStamp; echo = event.timeStamp → #echo shows that keystroke (DOM mutation);")
+    console.log("keystrokes pooled over the rounds; longest task = PerformanceObserver longtask, max per round; frame gap = between rAF callbacks.")
+    console.log("")
+    console.log(table(summaries))
+    console.log(detailTables(summaries))
+
+    failures = libraries.flatMap((l) => runs[l.name].filter((r) => r.problems.length > 0).map((r) => `${l.name} round ${r.round + 1}: ${r.problems.join(" | ")}`))
+    console.log("")
+    if (failures.length > 0) {
+      console.log(`## CORRECTNESS FAILURES (${failures.length})`)
+      for (const f of failures) console.log(`- ${f}`)
+      exitCode = 1
+    } else {
+      console.log("Correctness: every run finished all its ticks with a correct grid, and the echo and input equal the typed text.")
+    }
+
+    const targets = summaries.find((s) => s.library === "shuttle-transition")
+    if (targets !== undefined) {
+      console.log("")
+      console.log("Targets (reported, not asserted), shuttle-transition:")
+      console.log(`- p95 input lateness < 16 ms: ${fmt(targets.latenessP95)} ms → ${targets.latenessP95 < 16 ? "met" : "NOT met"}`)
+      console.log(`- longest main-thread task < 50 ms: ${fmt(targets.longestTaskMax, 0)} ms (max over rounds) → ${targets.longestTaskMax < 50 ? "met" : "NOT met"}`)
+    }
+  }
+
+  let traceSummary = null
+  if (options.trace !== null) {
+    const library = LIBRARIES.find((l) => l.name === options.trace)
+    const traced = await bench.measure(library, plan[library.name].ticks, options.rounds, true)
+    if (traced.problems.length > 0) {
+      failures.push(`${library.name} traced run: ${traced.problems.join(" | ")}`)
+      exitCode = 1
+    }
+    const file = join(RESULTS, `responsiveness-trace-${library.name}.json`)
+    mkdirSync(RESULTS, { recursive: true })
+    writeFileSync(file, JSON.stringify({ traceEvents: traced.traceEvents }))
+    console.log("")
+    console.log(`## Trace of one more ${library.name} run (not in the table above; tracing slows the page)`)
+    console.log("")
+    console.log(`This run: ${traced.ticksDone} ticks in ${fmt(traced.runMs, 0)} ms, lateness p95 ${fmt(percentile(traced.lateness, 95))} ms, echo p95 ${fmt(percentile(traced.echo, 95))} ms, longest task ${fmt(traced.longestTask, 0)} ms${traced.problems.length > 0 ? `; PROBLEMS: ${traced.problems.join(" | ")}` : ""}.`)
+    console.log("")
+    traceSummary = summariseTrace(traced.traceEvents)
+    for (const line of traceReport(library.name, traceSummary)) console.log(line)
+    console.log("")
+    console.log(`Trace: ${relative(process.cwd(), file)} (open in https://ui.perfetto.dev or DevTools' Performance panel).`)
+    delete traced.traceEvents
+  }
+
+  environment.loadAverageAtEnd = loadavg().map((n) => Number(n.toFixed(2)))
+  console.log("")
+  console.log(`Load average at the end: ${environment.loadAverageAtEnd.join(" ")}.`)
+
+  // A trace-only invocation (--rounds 0) leaves the last full results in place.
+  if (options.rounds > 0) {
+    mkdirSync(RESULTS, { recursive: true })
+    const file = join(RESULTS, "responsiveness.json")
+    writeFileSync(file, JSON.stringify({ environment, options, plan, summaries, runs, failures, trace: traceSummary }, null, 1))
+    console.log("")
+    console.log(`Raw results: ${relative(process.cwd(), file)}.`)
+  }
+  console.log(`Total ${fmt((performance.now() - started) / 1000, 0)} s.`)
+} catch (error) {
+  console.error(error)
+  exitCode = 1
+} finally {
+  await bench.close()
+}
+process.exit(exitCode)
