@@ -29,7 +29,7 @@ export class InvalidVNodeError extends Data.TaggedError("InvalidVNodeError")<{
 
 /** The app's view, a component or update threw. */
 export class RenderError extends Data.TaggedError("RenderError")<{
-  readonly phase: "view" | "update" | "command" | "handler" | "init" | "effect" | "boundary"
+  readonly phase: "view" | "update" | "command" | "handler" | "init" | "effect" | "boundary" | "subscriptions"
   readonly cause: unknown
 }> {
   override get message(): string {

@@ -1,4 +1,5 @@
 import type { Effect, Layer } from "effect"
+import type { Subscriptions } from "./subscriptions.ts"
 import type { Child } from "./vnode.ts"
 
 /**
@@ -21,6 +22,12 @@ export interface Program<Model, Msg, R = never> {
   readonly view: (model: Model) => Child
   /** Services available to every command and effect of the root. */
   readonly layer?: Layer.Layer<R, unknown, never>
+  /**
+   * Streams of messages the model wants now, by key (as Elm's subscriptions). After every
+   * commit, new keys start and missing keys stop; a key that stays keeps running. Their
+   * messages take the Default lane and are rendered once per frame.
+   */
+  readonly subscriptions?: (model: Model) => Subscriptions<Msg, R>
 }
 
 const CommandTag = Symbol.for("shuttle/Command")

@@ -9,6 +9,7 @@ import { makeWorkerScheduler } from "./immediate.ts"
 import type { Program } from "./program.ts"
 import { Renderer } from "./renderer.ts"
 import { LaneScheduler } from "./scheduler.ts"
+import { SubscriptionSet } from "./subscriptions.ts"
 import type { VNode } from "./vnode.ts"
 
 /** The port a root talks to the main thread through (a MessagePort in practice). */
@@ -45,11 +46,16 @@ export class RootRuntime<Model, Msg, R> {
   private frameReady = false
   private frameTimer: ReturnType<typeof setTimeout> | null = null
   private closed = false
+  private readonly program: Program<Model, Msg, R>
+  private readonly subscriptions: SubscriptionSet<Msg, R>
+  private subscriptionWake: ReturnType<typeof setTimeout> | null = null
   /** Suspense delay timers, cleared on close. */
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
   private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable) {
     this.port = port
+    this.program = program
+    this.subscriptions = new SubscriptionSet<Msg, R>((msg) => this.deliverFromSubscription(msg), (error) => this.report(new RenderError({ phase: "subscriptions", cause: error })))
     this.rootId = rootId
     this.scope = scope
     this.renderer = new Renderer(rootId)
@@ -111,6 +117,7 @@ export class RootRuntime<Model, Msg, R> {
     if (this.closed) return Promise.resolve()
     this.closed = true
     if (this.frameTimer !== null) clearTimeout(this.frameTimer)
+    if (this.subscriptionWake !== null) clearTimeout(this.subscriptionWake)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     this.renderer.ctx.resources.interruptAll()
@@ -222,6 +229,7 @@ export class RootRuntime<Model, Msg, R> {
               if (step.buffer !== null) root.port.postMessage({ t: "commit", buffer: step.buffer, info: step.info }, [step.buffer])
               for (const command of step.commands) yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
               yield* root.runSideEffects()
+              yield* root.syncSubscriptions()
               break
             case "error":
               root.report(new RenderError({ phase: "view", cause: step.cause }))
@@ -272,6 +280,31 @@ export class RootRuntime<Model, Msg, R> {
       }
       root.renderer.clearSideEffects()
     })
+  }
+
+  /** Starts and stops the program's subscriptions for the model now on screen. */
+  private syncSubscriptions(): Effect.Effect<void, never, R> {
+    const wanted = this.program.subscriptions
+    if (wanted === undefined) return Effect.void
+    let subscriptions
+    try {
+      subscriptions = wanted(this.scheduler.model)
+    } catch (cause) {
+      this.report(new RenderError({ phase: "subscriptions", cause }))
+      return Effect.void
+    }
+    return this.subscriptions.sync(subscriptions, this.scope)
+  }
+
+  /** A subscription's message: Default lane, rendered at the next frame with the rest of the burst. */
+  private deliverFromSubscription(msg: Msg): void {
+    if (this.closed) return
+    this.enqueue(msg, LANE_DEFAULT)
+    if (this.subscriptionWake !== null) return
+    this.subscriptionWake = setTimeout(() => {
+      this.subscriptionWake = null
+      this.requestRender()
+    }, FRAME_MS)
   }
 
   /** A component's effect: its result is dispatched; its failure shows the nearest boundary's fallback. */
