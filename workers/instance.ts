@@ -168,11 +168,16 @@ export class ComponentInstance implements ComponentSelf {
       resource = this.resources.create(key)
       this.host.startResource(resource, effect)
     }
-    resource.readers.add(this)
-    this.reads.add(resource)
+    // Registered as a reader when this render commits: a rewound or aborted render holds nothing.
+    this.queue.logRead(this, resource)
     if (resource.status === RESOLVED) return resource.value as A
     if (resource.status === FAILED) throw resource.error
     throw new Suspended(resource)
+  }
+
+  /** Keeps `resource` alive while this (Suspense) instance is mounted. */
+  hold(resource: Resource): void {
+    this.queue.logRead(this, resource)
   }
 
   /** Re-render this component at the next render, through memoized parents. */
@@ -216,19 +221,42 @@ export class BoundaryInstance extends ComponentInstance {
   }
 }
 
-/** Effects asked for during the open render, in order: (instance, key, effect) triples. */
+/**
+ * What the open render asks for once committed: effects to start, as (instance, key,
+ * effect) triples, and resources read, as (instance, resource) pairs.
+ */
 export class PendingEffects {
   readonly items: unknown[] = []
+  readonly reads: unknown[] = []
 
   push(instance: ComponentInstance, key: string, effect: unknown): void {
     this.items.push(instance, key, effect)
   }
 
+  logRead(instance: ComponentInstance, resource: Resource): void {
+    this.reads.push(instance, resource)
+  }
+
+  /** Both logs' lengths in one number (reads below 2^26). */
   get mark(): number {
-    return this.items.length
+    return this.items.length * 67108864 + this.reads.length
   }
 
   rewind(mark: number): void {
-    this.items.length = mark
+    const reads = mark % 67108864
+    this.items.length = (mark - reads) / 67108864
+    this.reads.length = reads
+  }
+
+  /** Registers the logged reads: each resource lives while one of its readers is mounted. */
+  commitReads(): void {
+    const reads = this.reads
+    for (let i = 0; i < reads.length; i += 2) {
+      const instance = reads[i] as ComponentInstance
+      const resource = reads[i + 1] as Resource
+      if (instance.unmounted) continue
+      resource.readers.add(instance)
+      instance.reads.add(resource)
+    }
   }
 }

@@ -253,6 +253,8 @@ export class RootRuntime<Model, Msg, R> {
     const root = this
     return Effect.gen(function*() {
       const { effects, closing, caught } = root.renderer.sideEffects
+      // Reads first: a resource read by a new component outlives the old one unmounted now.
+      root.renderer.ctx.effects.commitReads()
       for (let i = 0; i < closing.length; i++) {
         const instance = closing[i]
         instance.unmounted = true

@@ -84,6 +84,8 @@ function renderSuspense(ctx: RenderContext, vnode: VNode, instance: SuspenseInst
     if (!(error instanceof Suspended)) throw error
     rewind(ctx, save, previous)
     error.resource.waiters.add(instance)
+    // The reader was rewound: the boundary keeps the resource alive while it waits.
+    instance.hold(error.resource)
     if (instance.pendingSince < 0) instance.pendingSince = now
     const showingContent = previous !== null && instance.showing === SHOWING_CONTENT
     if (showingContent && ctx.lane >= LANE_TRANSITION) return previous
