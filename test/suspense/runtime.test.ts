@@ -83,7 +83,7 @@ describe("resources in the runtime", () => {
 
 describe("lazy", () => {
   it("suspends until the module loads, then renders its default export with the props", async () => {
-    const Chart = lazy(() => wait(20).then(() => ({ default: (props: { points: number }) => h("svg", { "data-points": props.points }) })))
+    const Chart = lazy<{ points: number }>(() => wait(20).then(() => ({ default: (props: { points: number }) => h("svg", { "data-points": props.points }) })))
     const { container, root } = mount({ init: 3, update: (n: number) => n, view: (n: number) => h(Suspense, { fallback: "loading chart" }, h(Chart, { points: n })) })
     await root.flush()
     expect(container.textContent).toBe("loading chart")
