@@ -8,7 +8,7 @@
 // Prints a Markdown table on stdout and writes bench/results/responsiveness.json.
 // See README.md beside this file for what is measured and how.
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { cpus, loadavg, tmpdir, totalmem } from "node:os"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -20,6 +20,9 @@ import { summariseTrace, TRACE_CATEGORIES, traceReport } from "./trace.mjs"
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, "..", "..")
 const RESULTS = join(repo, "bench", "results")
+// The Shuttle lanes page, copied out of examples/dist after the build, so that another
+// `node examples/build.mjs` (which empties examples/dist) cannot pull it away mid-run.
+const SHUTTLE_PAGES = join(RESULTS, "responsiveness-shuttle")
 
 // Launch as TESTING.md says (the same flags as test/browser/_chromium.ts): Debian's
 // Chromium, never a downloaded one, with a fresh user-data dir.
@@ -249,7 +252,7 @@ class Bench {
 
   async open() {
     if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} not found: install Debian's Chromium (apt-get install -y chromium); never download one`)
-    this.shuttleServer = await startServer({ port: 0, root: DIST })
+    this.shuttleServer = await startServer({ port: 0, root: SHUTTLE_PAGES })
     this.peerServer = await startServer({ port: 0, root: PAGES_OUT })
     this.userDataDir = mkdtempSync(join(tmpdir(), "shuttle-responsiveness-"))
     this.context = await chromium.launchPersistentContext(this.userDataDir, {
@@ -397,7 +400,9 @@ function analyse({ library, round, ticks, startTick, text, typing, run, rejected
   }
   const sendGaps = typing.sentAt.slice(1).map((t, i) => t - typing.sentAt[i])
   const finished = run.value !== undefined
-  const runMs = finished ? run.value.endedAt - run.value.startedAt : measured.stoppedAt - measured.startedAt
+  const runStart = finished ? run.value.startedAt : measured.startedAt
+  const runEnd = finished ? run.value.endedAt : measured.stoppedAt
+  const runMs = runEnd - runStart
   const ticksDone = Number.isFinite(check.tick) ? check.tick - startTick : 0
   const keysUnderLoad = finished ? keydowns.filter((k) => k.timeStamp < run.value.endedAt).length : keydowns.length
 
@@ -433,7 +438,8 @@ function analyse({ library, round, ticks, startTick, text, typing, run, rejected
     longestTask: longest.duration,
     longestTaskAt: longest.start - measured.startedAt,
     longTasks: measured.longTasks.length,
-    longTaskMs: measured.longTasks.reduce((a, t) => a + t.duration, 0),
+    // Long-task time inside the run itself (clipped to its start and end), for the share.
+    longTaskMs: measured.longTasks.reduce((a, t) => a + Math.max(0, Math.min(t.start + t.duration, runEnd) - Math.max(t.start, runStart)), 0),
     maxFrameGap: measured.maxFrameGap,
     frames: measured.frameCount,
     worstFrame,
@@ -503,6 +509,8 @@ function summarise(name, runs) {
     maxFrameGapMedian: median(runs.map((r) => r.maxFrameGap)),
     maxFrameGapMax: max(runs.map((r) => r.maxFrameGap)),
     ticksPerSecond: median(runs.map((r) => r.ticksPerSecond)),
+    longTasksPerRun: runs.reduce((a, r) => a + r.longTasks, 0) / runs.length,
+    longTaskShare: runs.reduce((a, r) => a + r.longTaskMs, 0) / runs.reduce((a, r) => a + r.runMs, 0),
     worstFrame: worstFrame === null ? null : { duration: worstFrame.duration, script: worstFrame.script, styleLayout: worstFrame.styleLayout, blocking: worstFrame.blocking },
     harness: {
       sendGapP95: max(runs.map((r) => r.harness.sendGapP95)),
@@ -573,11 +581,14 @@ function table(summaries) {
 }
 
 function detailTables(summaries) {
-  const lines = ["", "Worst long animation frame (ms): whole frame, script in it, style + layout + paint setup after the scripts.", "",
-    "| library | frame | script | style/layout | blocking |", "| --- | ---: | ---: | ---: | ---: |"]
+  const lines = ["", "Main-thread blocking (ms). Long tasks: all tasks of 50 ms or more in the runs, and their share of the run time. Worst long animation frame:",
+    "the whole frame, the scripts in it, style/layout/paint from the start of the rendering step, and the rest (browser work outside scripts and",
+    "that step, e.g. layout forced by the input's text editing).", "",
+    "| library | long tasks per run | long-task time share | worst frame | script | style/layout | rest | blocking |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
   for (const s of summaries) {
     const f = s.worstFrame
-    lines.push(f === null ? `| ${s.library} | – | – | – | – |` : `| ${s.library} | ${fmt(f.duration, 0)} | ${fmt(f.script, 0)} | ${fmt(f.styleLayout, 0)} | ${fmt(f.blocking, 0)} |`)
+    const frame = f === null ? "– | – | – | – | –" : `${fmt(f.duration, 0)} | ${fmt(f.script, 0)} | ${fmt(f.styleLayout, 0)} | ${fmt(f.duration - f.script - f.styleLayout, 0)} | ${fmt(f.blocking, 0)}`
+    lines.push(`| ${s.library} | ${fmt(s.longTasksPerRun, 1)} | ${fmt(s.longTaskShare * 100, 0)}% | ${frame} |`)
   }
   lines.push("", "Harness check (ms): Node's key send schedule, and from a send to the browser's event.timeStamp (should stay small and flat).", "",
     "| library | send gap p95 | send→timeStamp p50 | send→timeStamp max | send→handler p95 |", "| --- | ---: | ---: | ---: | ---: |")
@@ -625,8 +636,10 @@ if (options.build) {
     fail("node examples/build.mjs failed")
   }
   await buildPages()
+  rmSync(SHUTTLE_PAGES, { recursive: true, force: true })
+  cpSync(join(DIST, "lanes"), join(SHUTTLE_PAGES, "lanes"), { recursive: true })
 }
-if (!existsSync(join(DIST, "lanes", "index.html"))) fail("examples/dist/lanes is missing: run without --no-build, or `node examples/build.mjs`")
+if (!existsSync(join(SHUTTLE_PAGES, "lanes", "index.html"))) fail(`${relative(repo, SHUTTLE_PAGES)}/lanes is missing: run without --no-build`)
 if (!existsSync(join(PAGES_OUT, "vanilla", "index.html"))) fail(`${relative(repo, PAGES_OUT)} is missing: run without --no-build`)
 
 const bench = new Bench(options)
