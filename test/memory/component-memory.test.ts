@@ -1,0 +1,74 @@
+// @vitest-environment happy-dom
+import { Effect, Stream } from "effect"
+import { describe, expect, it } from "vitest"
+import { h } from "../../workers/h.ts"
+import type { ComponentSelf } from "../../workers/instance.ts"
+import type { Subscriptions } from "../../workers/subscriptions.ts"
+import { collectedCounter, fullGc } from "../_util/gc.ts"
+import { mountProgram } from "../_util/harness.ts"
+
+/**
+ * 1,000 mount/unmount cycles of a component tree whose components run effects (fibers
+ * in their own Scopes) while a subscription follows the model: afterwards every
+ * component instance, Scope and fiber is collected, every finalizer ran, and the root's
+ * tables are back at their baseline (TESTING.md, Memory).
+ */
+const CYCLES = Number(process.env.MEMORY_CYCLES ?? 1000)
+const PER_TREE = 5
+
+describe("component memory", () => {
+  it(`collects every instance, Scope and fiber over ${CYCLES} mount/unmount cycles`, async () => {
+    const instances = collectedCounter()
+    const scopes = collectedCounter()
+    const fibers = collectedCounter()
+    let created = 0
+    let finalized = 0
+    const Leaf = (props: { i: number }, self: ComponentSelf) => {
+      self.mount("life", Effect.withFiber((fiber) => {
+        fibers.track(fiber)
+        const scope = (self as unknown as { scope: object | null }).scope
+        if (scope !== null) scopes.track(scope)
+        return Effect.never
+      }).pipe(Effect.ensuring(Effect.sync(() => { finalized++ }))))
+      return h("li", null, String(props.i))
+    }
+    const Tree = (_: object, self: ComponentSelf) => {
+      instances.track(self)
+      created++
+      return h("ul", null, Array.from({ length: PER_TREE }, (_, i) => h(Leaf, { key: i, i })))
+    }
+    const { root, container, runtime, cleanup } = mountProgram({
+      init: { show: false, cycle: 0 },
+      update: (m: { show: boolean; cycle: number }, _: "toggle") => ({ show: !m.show, cycle: m.cycle + (m.show ? 1 : 0) }),
+      view: (m: { show: boolean; cycle: number }) => h("main", null, m.show ? h(Tree, { key: m.cycle }) : null),
+      subscriptions: (m: { show: boolean; cycle: number }): Subscriptions<"toggle"> => (m.show ? { [`while-shown-${m.cycle}`]: Stream.never } : {})
+    })
+    await root.flush()
+    const rt = await runtime()
+    const baseline = { ...rt.tableSizes }
+    for (let i = 0; i < CYCLES; i++) {
+      root.dispatch("toggle")
+      await root.flush()
+      root.dispatch("toggle")
+      await root.flush()
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(container.innerHTML).toBe("<main></main>")
+    expect(created).toBe(CYCLES)
+    expect(finalized).toBe(CYCLES * PER_TREE)
+    const subscriptions = (rt as unknown as { subscriptions: { size: number } }).subscriptions
+    expect(subscriptions.size).toBe(0)
+    const sizes = rt.tableSizes
+    expect(sizes.liveNodes).toBe(baseline.liveNodes)
+    expect(sizes.strings).toBeLessThanOrEqual(baseline.strings + 16)
+    expect(sizes.waitingIds).toBeLessThanOrEqual(PER_TREE * 2 + 2)
+    await fullGc()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await fullGc()
+    expect(instances.collected).toBe(CYCLES)
+    expect(fibers.collected).toBeGreaterThanOrEqual(CYCLES * PER_TREE)
+    expect(scopes.tracked).toBe(CYCLES * PER_TREE)
+    expect(scopes.collected).toBe(scopes.tracked)
+    await cleanup()
+  }, 120_000)
+})
