@@ -1,5 +1,5 @@
 import * as Comlink from "comlink"
-import type { MountOptions, WorkerApi } from "../src/protocol/messages.ts"
+import type { MountOptions, MountReply, WorkerApi } from "../src/protocol/messages.ts"
 import type { Program } from "./program.ts"
 import { type DataPort, RootRuntime } from "./root.ts"
 
@@ -16,20 +16,40 @@ export function serveProgram<Model, Msg, R>(program: Program<Model, Msg, R>, end
   readonly roots: ReadonlyMap<number, RootRuntime<Model, Msg, R>>
 } {
   const roots = new Map<number, RootRuntime<Model, Msg, R>>()
+  const lifeLocks = new Map<number, () => void>()
   const api = {
     roots,
-    async mount(port: MessagePort, options: MountOptions): Promise<void> {
+    async mount(port: MessagePort, options: MountOptions): Promise<MountReply> {
       const root = await RootRuntime.start(program, port as unknown as DataPort, options)
       roots.set(options.rootId, root)
+      const release = options.lifeLock === undefined ? null : await holdLifeLock(options.lifeLock)
+      if (release !== null) lifeLocks.set(options.rootId, release)
+      return { lifeLock: release !== null }
     },
     async unmount(rootId: number): Promise<void> {
       const root = roots.get(rootId)
       roots.delete(rootId)
+      lifeLocks.get(rootId)?.()
+      lifeLocks.delete(rootId)
       if (root !== undefined) await root.close()
     }
   }
   Comlink.expose({ mount: api.mount, unmount: api.unmount }, endpoint)
   return api
+}
+
+/**
+ * Takes the Web Lock `name` and holds it until the returned function is called, or until
+ * this worker dies: the browser releases a dead worker's locks at once, and the main
+ * thread, queued for the same lock, learns of the death without polling (even of a
+ * `terminate()` or an out-of-memory kill, which fire no event). Null without Web Locks.
+ */
+function holdLifeLock(name: string): Promise<(() => void) | null> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager | null } }).navigator?.locks
+  if (locks == null) return Promise.resolve(null)
+  return new Promise((resolve) => {
+    locks.request(name, () => new Promise<void>((release) => resolve(() => release()))).catch(() => resolve(null))
+  })
 }
 
 /**

@@ -6,6 +6,7 @@ import { RenderError } from "./errors.ts"
 import type { ComponentInstance } from "./instance.ts"
 import { collectEventMessages } from "./event-handlers.ts"
 import { makeWorkerScheduler } from "./immediate.ts"
+import { replayInto, RootJournal } from "./journal.ts"
 import type { Program } from "./program.ts"
 import { Renderer } from "./renderer.ts"
 import { LaneScheduler } from "./scheduler.ts"
@@ -46,20 +47,22 @@ export class RootRuntime<Model, Msg, R> {
   private frameReady = false
   private frameTimer: ReturnType<typeof setTimeout> | null = null
   private closed = false
+  /** Crash recovery (workers/journal.ts), when the main thread asked for it. */
+  private journal: RootJournal | null = null
   private readonly program: Program<Model, Msg, R>
   private readonly subscriptions: SubscriptionSet<Msg, R>
   private subscriptionWake: ReturnType<typeof setTimeout> | null = null
   /** Suspense delay timers, cleared on close. */
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
-  private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable) {
+  private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable, restored?: { readonly model: unknown }) {
     this.port = port
     this.program = program
     this.subscriptions = new SubscriptionSet<Msg, R>((msg) => this.deliverFromSubscription(msg), (error) => this.report(new RenderError({ phase: "subscriptions", cause: error })))
     this.rootId = rootId
     this.scope = scope
     this.renderer = new Renderer(rootId)
-    const init = typeof program.init === "function" ? (program.init as () => Model)() : program.init
+    const init = restored !== undefined ? restored.model as Model : typeof program.init === "function" ? (program.init as () => Model)() : program.init
     this.scheduler = new LaneScheduler<Model, Msg>(this.renderer, init, program.update as (model: Model, msg: Msg) => unknown, program.view, () => performance.now())
   }
 
@@ -71,8 +74,11 @@ export class RootRuntime<Model, Msg, R> {
         const scope = yield* Scope.make()
         const layer = (program.layer ?? Layer.empty) as Layer.Layer<R, unknown, never>
         const services = yield* Layer.buildWithScope(layer, scope)
-        const root = new RootRuntime(program, port, options.rootId, scope)
+        const restore = options.restore
+        const root = new RootRuntime(program, port, options.rootId, scope, restore?.hasModel === true ? restore : undefined)
         root.configure(options.lanes)
+        if (options.journal === true) root.journal = new RootJournal(port, root.scheduler.updates)
+        if (restore !== undefined) replayInto(root.scheduler.updates, root.journal, restore.replay, performance.now())
         root.renderer.ctx.host = {
           dispatch: (msg) => {
             if (msg === undefined || root.closed) return
@@ -116,6 +122,7 @@ export class RootRuntime<Model, Msg, R> {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve()
     this.closed = true
+    this.journal?.close()
     if (this.frameTimer !== null) clearTimeout(this.frameTimer)
     if (this.subscriptionWake !== null) clearTimeout(this.subscriptionWake)
     for (const timer of this.timers) clearTimeout(timer)
@@ -139,7 +146,7 @@ export class RootRuntime<Model, Msg, R> {
   private receive(data: ToWorker): void {
     switch (data.t) {
       case "dispatch":
-        this.enqueue(data.msg as Msg, data.lane)
+        this.enqueue(data.msg as Msg, data.lane, true)
         if (data.lane === LANE_SYNC) this.requestRender()
         break
       case "tick":
@@ -178,8 +185,9 @@ export class RootRuntime<Model, Msg, R> {
   }
 
   /** `undefined` messages only wake the scheduler; `update` never sees them. */
-  private enqueue(msg: Msg, lane: number): void {
+  private enqueue(msg: Msg, lane: number, fromMain = false): void {
     this.scheduler.enqueue(msg, lane)
+    if (msg !== undefined || fromMain) this.journal?.record(msg, lane, fromMain)
   }
 
   private configure(settings: LaneSettings): void {

@@ -81,6 +81,11 @@ export class LaneScheduler<Model, Msg> {
     return this.queue.length
   }
 
+  /** The update queue, for the recovery journal: positions, the base model, replayed entries. */
+  get updates(): UpdateQueue<Model, Msg> {
+    return this.queue
+  }
+
   get rendering(): boolean {
     return this.job !== null
   }

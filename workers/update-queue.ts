@@ -1,3 +1,4 @@
+import { LANE_SYNC } from "../src/protocol/lanes.ts"
 import { isCommand } from "./program.ts"
 
 /**
@@ -44,6 +45,15 @@ export class UpdateQueue<Model, Msg> {
   private readonly times: number[] = []
   private readonly states: number[] = []
   private readonly update: (model: Model, msg: Msg) => unknown
+  /** Entries ever pushed, and ever settled into the base: absolute positions for the recovery journal. */
+  private pushedCount = 0
+  private settledCount = 0
+  /**
+   * Told after every commit and rejection: entries before the absolute position `end` of
+   * lane `lane` or higher priority that were pending are now shown (or rejected). The
+   * recovery journal (workers/journal.ts) listens.
+   */
+  onSettle: ((end: number, lane: number, rejected: boolean) => void) | null = null
 
   constructor(base: Model, update: (model: Model, msg: Msg) => unknown) {
     this.base = base
@@ -59,6 +69,26 @@ export class UpdateQueue<Model, Msg> {
     this.lanes.push(lane)
     this.times.push(time)
     this.states.push(PENDING)
+    this.pushedCount++
+  }
+
+  /**
+   * A message replayed after a worker crash (Sync lane). `shown`: a commit showed it before
+   * the crash, so it is folded like a shown entry and its commands are not run again.
+   */
+  pushReplayed(msg: Msg, shown: boolean, time: number): void {
+    this.push(msg, LANE_SYNC, time)
+    if (shown) this.states[this.states.length - 1] = COMMITTED
+  }
+
+  /** Entries ever pushed: the absolute position of the next entry. */
+  get pushed(): number {
+    return this.pushedCount
+  }
+
+  /** Entries ever settled into the base. */
+  get settledTotal(): number {
+    return this.settledCount
   }
 
   /** The highest-priority lane with an entry not yet shown, or -1. */
@@ -154,11 +184,14 @@ export class UpdateQueue<Model, Msg> {
       if (this.states[i] === PENDING && this.lanes[i] <= fold.lane) this.states[i] = COMMITTED
     }
     const settled = fold.settled
+    const end = this.settledCount + fold.length
     this.base = fold.settledModel
     this.msgs.splice(0, settled)
     this.lanes.splice(0, settled)
     this.times.splice(0, settled)
     this.states.splice(0, settled)
+    this.settledCount += settled
+    this.onSettle?.(end, fold.lane, false)
   }
 
   /** The render of `fold` failed (its view threw): its new entries are rejected for good. */
@@ -166,6 +199,7 @@ export class UpdateQueue<Model, Msg> {
     for (let i = 0; i < fold.length; i++) {
       if (this.states[i] === PENDING && this.lanes[i] <= fold.lane) this.states[i] = REJECTED
     }
+    this.onSettle?.(this.settledCount + fold.length, fold.lane, true)
   }
 
   /** The model after every settled message (what the screen shows when nothing is pending). */

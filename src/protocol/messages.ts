@@ -73,15 +73,73 @@ export type FromWorker =
   | { readonly t: "commit"; readonly buffer: ArrayBuffer; readonly info: CommitInfo }
   | { readonly t: "flushed"; readonly seq: number }
   | { readonly t: "error"; readonly kind: string; readonly message: string }
+  /** Recovery journal: messages born in the worker since the last post, and what commits settled. */
+  | { readonly t: "journal"; readonly first: number; readonly entries: readonly JournalEntry[]; readonly marks: readonly JournalMark[] }
+  /**
+   * Recovery snapshot: the model after every settled message (the queue's base), which
+   * folds in the first `dispatches` main-thread messages and the first `born` worker ones.
+   */
+  | { readonly t: "snapshot"; readonly model: unknown; readonly dispatches: number; readonly born: number }
+  /** The model or a message could not be cloned: this root cannot be restored after a crash. */
+  | { readonly t: "unrecoverable"; readonly message: string }
+
+/**
+ * A message born in the worker (from an event handler, a command, a component's effect or
+ * a subscription), sent to the main thread so that a restarted worker can replay it.
+ */
+export interface JournalEntry {
+  readonly msg: unknown
+  readonly lane: number
+  /** Main-thread messages the worker had queued before this one: where it goes in the replay. */
+  readonly after: number
+}
+
+/**
+ * A commit (or a render whose view threw) settled, among the first `dispatches`
+ * main-thread messages and the first `born` worker messages, every pending one of lane
+ * `lane` or higher priority: as shown (its commands started), or as rejected.
+ */
+export interface JournalMark {
+  readonly lane: number
+  readonly dispatches: number
+  readonly born: number
+  readonly rejected: boolean
+}
+
+/** A message a restarted worker folds again, in order, before its first render. */
+export interface ReplayEntry {
+  readonly msg: unknown
+  /** A commit showed it before the crash: its commands ran then and are not run again. */
+  readonly shown: boolean
+}
+
+/** What a restarted worker starts from: the last snapshot (or the program's init) and the messages after it. */
+export interface RestoreState {
+  readonly hasModel: boolean
+  readonly model: unknown
+  readonly replay: readonly ReplayEntry[]
+}
 
 /** Options sent with `mount`. */
 export interface MountOptions {
   readonly rootId: number
   readonly lanes: LaneSettings
+  /** Post snapshots and journal entries (the main thread can restart a crashed worker). */
+  readonly journal?: boolean
+  /** Start from this state instead of the program's init (a restart after a crash). */
+  readonly restore?: RestoreState
+  /** A Web Lock the worker holds while the root lives; the main thread learns of its death when it is released. */
+  readonly lifeLock?: string
+}
+
+/** What `mount` answers. */
+export interface MountReply {
+  /** The worker holds `lifeLock`. */
+  readonly lifeLock: boolean
 }
 
 /** The control API that the worker exposes over comlink. */
 export interface WorkerApi {
-  mount(port: MessagePort, options: MountOptions): Promise<void>
+  mount(port: MessagePort, options: MountOptions): Promise<MountReply>
   unmount(rootId: number): Promise<void>
 }
