@@ -46,6 +46,10 @@ const KIND_TEXT = 2
 /** Ids beyond this are rejected: they would make the tables grow without bound. */
 export const MAX_ID = 1 << 24
 
+/** Validation scratch values (see Applier.parentScratch). */
+const NO_PARENT = -1
+const PARENT_UNREAD = 0xffffffff
+
 /** Told when the first handler of an event type appears and when the last one goes. */
 export interface EventTypeListener {
   listen(type: string): void
@@ -57,8 +61,9 @@ export interface EventTypeListener {
  * root's DOM.
  *
  * A patch list is checked whole before any DOM call: structure, opcodes, node ids (against
- * the node table as the list itself changes it) and string ids. A malformed list throws a
- * typed error and leaves DOM and tables untouched.
+ * the node table as the list itself changes it), string ids, and the tree moves (a ref
+ * must be a child of its parent; no node goes into its own subtree). A malformed list
+ * throws a typed error and leaves DOM and tables untouched.
  *
  * No per-node allocation: tables are typed arrays indexed by id, grown by doubling;
  * the validation pass simulates the table with generation stamps instead of copies.
@@ -67,9 +72,19 @@ export class Applier {
   private readonly nodes: Array<Node | null> = []
   private kinds = new Uint8Array(1024)
   private readonly strings: Array<string | undefined> = []
-  /** Validation scratch: an id's simulated kind is valid when its stamp equals `pass`. */
+  /** Validation scratch: an id's simulated kind, parent and clear time are valid when its stamp equals `pass`. */
   private nodeStamp = new Uint32Array(1024)
   private nodeScratch = new Uint8Array(1024)
+  /**
+   * Simulated tree, so that a list the DOM would refuse half-way (INSERT_BEFORE with a ref
+   * that is not a child of the parent, a node inserted into its own subtree) is rejected
+   * before any DOM call. Parent id (NO_PARENT: detached or unknown), and the word offset of
+   * the op that set it (PARENT_UNREAD: not read from the DOM yet in this pass).
+   */
+  private parentScratch = new Int32Array(1024)
+  private parentAt = new Uint32Array(1024)
+  /** Word offset of the last op in this list that emptied the node (CLEAR_CHILDREN, create, release); 0 if none. */
+  private clearedAt = new Uint32Array(1024)
   private stringStamp = new Uint32Array(1024)
   private stringScratch = new Uint8Array(1024)
   private pass = 0
@@ -188,12 +203,12 @@ export class Applier {
         this.expectFreeId(w[at + 1], at, code)
         if (arg > NS_MATHML) throw new MalformedPatchError(`unknown namespace ${arg}`, at)
         this.expectString(w[at + 2], at)
-        this.simulateNode(w[at + 1], KIND_ELEMENT)
+        this.simulateNode(w[at + 1], KIND_ELEMENT, at)
         return
       case OP_CREATE_TEXT:
         this.expectFreeId(w[at + 1], at, code)
         this.expectString(w[at + 2], at)
-        this.simulateNode(w[at + 1], KIND_TEXT)
+        this.simulateNode(w[at + 1], KIND_TEXT, at)
         return
       case OP_SET_TEXT:
         this.expectNode(w[at + 1], KIND_TEXT, at, code)
@@ -226,21 +241,30 @@ export class Applier {
         this.expectNode(child, KIND_NONE, at, code)
         if (child === parent) throw new MalformedPatchError(`node ${child} inserted into itself`, at)
         if (code === OP_INSERT_BEFORE) {
-          this.expectNode(w[at + 3], KIND_NONE, at, code)
-          if (w[at + 3] === child) throw new MalformedPatchError(`node ${child} inserted before itself`, at)
+          const ref = w[at + 3]
+          this.expectNode(ref, KIND_NONE, at, code)
+          if (ref === child) throw new MalformedPatchError(`node ${child} inserted before itself`, at)
+          if (this.parentOf(ref) !== parent) throw new MalformedPatchError(`INSERT_BEFORE ref ${ref} is not a child of node ${parent}`, at)
         }
+        for (let a = parent; a > CONTAINER_ID; a = this.parentOf(a)) {
+          if (a === child) throw new MalformedPatchError(`${OP_NAMES[code]} would insert node ${child} into its own descendant ${parent}`, at)
+        }
+        this.setParent(child, parent, at)
         return
       }
       case OP_REMOVE:
         this.expectNode(w[at + 1], KIND_NONE, at, code)
+        this.setParent(w[at + 1], NO_PARENT, at)
         return
       case OP_CLEAR_CHILDREN:
         if (w[at + 1] !== CONTAINER_ID) this.expectElement(w[at + 1], at, code)
+        this.touchNode(w[at + 1])
+        this.clearedAt[w[at + 1]] = at
         return
       case OP_RELEASE_NODES:
         for (let i = at + 2; i < at + size; i++) {
           this.expectNode(w[i], KIND_NONE, i, code)
-          this.simulateNode(w[i], KIND_NONE)
+          this.simulateNode(w[i], KIND_NONE, at)
         }
         return
       case OP_FREE_STRINGS:
@@ -258,13 +282,59 @@ export class Applier {
     return id < this.kinds.length ? this.kinds[id] : KIND_NONE
   }
 
-  private simulateNode(id: number, kind: number): void {
+  /** Starts simulating `id` in this pass from what the table holds. */
+  private touchNode(id: number): void {
     if (id >= this.nodeStamp.length) {
       this.nodeStamp = grow32(this.nodeStamp, id)
       this.nodeScratch = grow8(this.nodeScratch, id)
+      this.parentScratch = growI32(this.parentScratch, id)
+      this.parentAt = grow32(this.parentAt, id)
+      this.clearedAt = grow32(this.clearedAt, id)
     }
+    if (this.nodeStamp[id] === this.pass) return
     this.nodeStamp[id] = this.pass
+    this.nodeScratch[id] = id < this.kinds.length ? this.kinds[id] : KIND_NONE
+    this.parentAt[id] = PARENT_UNREAD
+    this.clearedAt[id] = 0
+  }
+
+  /** A node created or released at word `at`: detached, and cut from any child it had before. */
+  private simulateNode(id: number, kind: number, at: number): void {
+    this.touchNode(id)
     this.nodeScratch[id] = kind
+    this.parentScratch[id] = NO_PARENT
+    this.parentAt[id] = at
+    this.clearedAt[id] = at
+  }
+
+  private setParent(id: number, parent: number, at: number): void {
+    this.touchNode(id)
+    this.parentScratch[id] = parent
+    this.parentAt[id] = at
+  }
+
+  /** The simulated parent of a live node: its DOM parent, then the list's own moves; NO_PARENT if detached. */
+  private parentOf(id: number): number {
+    this.touchNode(id)
+    if (this.parentAt[id] === PARENT_UNREAD) {
+      // The DOM is not touched during validation, so reading it lazily is consistent.
+      this.parentScratch[id] = this.domParent(id)
+      this.parentAt[id] = 0
+    }
+    const parent = this.parentScratch[id]
+    if (parent === NO_PARENT) return NO_PARENT
+    this.touchNode(parent)
+    // The parent was emptied (or released, or is a new node under a reused id) after the link was made.
+    return this.clearedAt[parent] > this.parentAt[id] ? NO_PARENT : parent
+  }
+
+  private domParent(id: number): number {
+    const dom = this.nodes[id]?.parentNode ?? null
+    if (dom === null) return NO_PARENT
+    if (dom === this.nodes[CONTAINER_ID]) return CONTAINER_ID
+    const parent = (dom as unknown as Record<string, number | undefined>)[NODE_ID]
+    // The expando stays on released nodes: trust it only if the table still maps it back.
+    return parent !== undefined && parent < this.nodes.length && this.nodes[parent] === dom ? parent : NO_PARENT
   }
 
   private expectFreeId(id: number, at: number, code: number): void {
@@ -483,6 +553,14 @@ function grow8(array: Uint8Array, index: number): Uint8Array<ArrayBuffer> {
   let size = array.length * 2
   while (size <= index) size *= 2
   const grown = new Uint8Array(size)
+  grown.set(array)
+  return grown
+}
+
+function growI32(array: Int32Array, index: number): Int32Array<ArrayBuffer> {
+  let size = array.length * 2
+  while (size <= index) size *= 2
+  const grown = new Int32Array(size)
   grown.set(array)
   return grown
 }

@@ -444,6 +444,113 @@ describe("malformed lists → MalformedPatchError", () => {
     for (const c of cases) it(c.name, () => checkRejection(c))
   })
 
+  describe("tree structure (the DOM would throw half-way through the list)", () => {
+    const cases: Rejection[] = [
+      { name: "INSERT_BEFORE with a ref that is not a child of the parent", buffer: bad((w) => w.insertBefore(N_DIV, N_P, N_INPUT)), error: MalformedPatchError, reason: /not a child/ },
+      {
+        name: "INSERT_BEFORE with a ref removed earlier in the list",
+        buffer: bad((w) => {
+          w.remove(N_TEXT)
+          w.insertBefore(N_DIV, N_P, N_TEXT)
+        }),
+        error: MalformedPatchError,
+        reason: /not a child/
+      },
+      {
+        name: "INSERT_BEFORE with a ref whose parent was cleared earlier in the list",
+        buffer: bad((w) => {
+          w.clearChildren(N_DIV)
+          w.insertBefore(N_DIV, N_P, N_TEXT)
+        }),
+        error: MalformedPatchError,
+        reason: /not a child/
+      },
+      {
+        name: "INSERT_BEFORE with a ref moved to another parent earlier in the list",
+        buffer: bad((w) => {
+          w.append(N_P, N_TEXT)
+          w.insertBefore(N_DIV, N_INPUT, N_TEXT)
+        }),
+        error: MalformedPatchError,
+        reason: /not a child/
+      },
+      {
+        name: "INSERT_BEFORE with a ref in a released parent",
+        buffer: bad((w) => {
+          w.remove(N_DIV)
+          w.releaseNodes([N_DIV], 1)
+          w.insertBefore(0, N_P, N_TEXT)
+        }),
+        error: MalformedPatchError,
+        reason: /not a child/
+      },
+      {
+        // Without the prefix, which detaches the span.
+        name: "APPEND of an ancestor into its descendant",
+        buffer: () => list((w) => {
+          w.setText(N_TEXT, S_CHANGED)
+          w.append(N_SPAN, N_DIV)
+        }),
+        error: MalformedPatchError,
+        reason: /descendant/
+      },
+      {
+        name: "APPEND into a descendant through links made in the list",
+        buffer: bad((w) => {
+          w.append(N_P, N_NEW)
+          w.append(N_NEW, N_P)
+        }),
+        error: MalformedPatchError,
+        reason: /descendant/
+      },
+      {
+        name: "APPEND making a cycle among nodes created in the list",
+        buffer: bad((w) => {
+          w.createElement(N_NEW + 1, S_DIV, NS_HTML)
+          w.createElement(N_NEW + 2, S_DIV, NS_HTML)
+          w.append(N_NEW + 1, N_NEW + 2)
+          w.append(N_NEW + 2, N_NEW + 1)
+        }),
+        error: MalformedPatchError,
+        reason: /descendant/
+      },
+      {
+        name: "INSERT_BEFORE of an ancestor into its descendant",
+        buffer: bad((w) => {
+          w.append(N_DIV, N_P)
+          w.append(N_P, N_INPUT)
+          w.insertBefore(N_P, N_DIV, N_INPUT)
+        }),
+        error: MalformedPatchError,
+        reason: /descendant/
+      }
+    ]
+    for (const c of cases) it(c.name, () => checkRejection(c))
+
+    it("valid structural sequences in one list are accepted", () => {
+      const env = setup()
+      env.applier.apply(list((w) => {
+        // Move the span before the text, take the text out and put it back, clear and refill the div.
+        w.insertBefore(N_DIV, N_SPAN, N_TEXT)
+        w.remove(N_TEXT)
+        w.append(N_SPAN, N_TEXT)
+        w.insertBefore(N_SPAN, N_P, N_TEXT)
+        w.clearChildren(N_DIV)
+        w.append(N_DIV, N_INPUT)
+        w.insertBefore(N_DIV, N_SPAN, N_INPUT)
+        // An element created, filled, moved into the tree, and a ref created in the list.
+        w.defineString(S_NEW, "em")
+        w.createElement(N_NEW, S_NEW, NS_HTML)
+        w.createText(N_NEW + 1, S_HELLO)
+        w.append(N_NEW, N_NEW + 1)
+        w.insertBefore(N_DIV, N_NEW, N_SPAN)
+        w.createText(N_NEW + 2, S_RED)
+        w.insertBefore(N_NEW, N_NEW + 2, N_NEW + 1)
+      }))
+      expect(env.container.innerHTML).toBe('<div class="box"><em>redhello</em><span><p></p>hello</span><input></div>')
+    })
+  })
+
   describe("node id 0 (the container) misused", () => {
     const cases: Rejection[] = [
       { name: "CREATE_ELEMENT 0", buffer: bad((w) => w.createElement(0, S_DIV, NS_HTML)), error: MalformedPatchError, reason: /invalid node id 0/ },
