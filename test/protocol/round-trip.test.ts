@@ -301,6 +301,53 @@ describe("buffer growth", () => {
   })
 })
 
+describe("mark and rewind (error boundaries)", () => {
+  it("rewind drops the ops and strings written after the mark", () => {
+    const decoded = decodePatch(encode((w) => {
+      w.defineString(0, "kept")
+      w.createText(1, 0)
+      const at = w.mark()
+      w.defineString(1, "dropped")
+      w.setText(1, 1)
+      w.releaseNodes([4, 5], 2)
+      w.rewind(at)
+      w.defineString(2, "after")
+      w.append(0, 1)
+    }))
+    expect(decoded).toEqual(patch([op("CREATE_TEXT", 0, [1, 0]), op("APPEND", 0, [0, 1])], [[0, "kept"], [2, "after"]]))
+  })
+
+  it("nested marks rewind to the right place, also after the buffer grew", () => {
+    const expected: DecodedOp[] = []
+    const decoded = decodePatch(encode((w) => {
+      w.remove(1)
+      expected.push(op("REMOVE", 0, [1]))
+      const outer = w.mark()
+      w.remove(2)
+      const inner = w.mark()
+      for (let i = 0; i < 2000; i++) w.setAttr(i, 1, 2) // grows the 4 KB buffer
+      w.defineString(9, "inner")
+      w.rewind(inner)
+      w.remove(3)
+      w.rewind(outer)
+      w.remove(4)
+      expected.push(op("REMOVE", 0, [4]))
+    }))
+    expect(decoded).toEqual(patch(expected))
+  })
+
+  it("a rewind to a mark taken at begin leaves an empty list", () => {
+    const buffer = encode((w) => {
+      const at = w.mark()
+      w.defineString(0, "x")
+      w.createText(1, 0)
+      w.rewind(at)
+    })
+    expect(decodePatch(buffer)).toEqual(patch([]))
+    expect(new Uint32Array(buffer)[Header.ByteLength]).toBe(HEADER_WORDS * 4)
+  })
+})
+
 describe("pooled buffers", () => {
   /** A big list with many strings, to leave as much stale data as possible behind. */
   function big(w: PatchWriter): void {
