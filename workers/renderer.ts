@@ -148,7 +148,22 @@ export class Renderer {
   }
 
   /** Sizes of the tables, to watch memory. */
-  get tableSizes(): { readonly liveNodes: number; readonly waitingIds: number; readonly strings: number; readonly pooledBuffers: number } {
-    return { liveNodes: this.ctx.ids.live, waitingIds: this.ctx.ids.waiting, strings: this.ctx.strings.size, pooledBuffers: this.pool.length }
+  get tableSizes(): {
+    readonly liveNodes: number
+    readonly waitingIds: number
+    readonly strings: number
+    readonly pooledBuffers: number
+    readonly bufferAllocations: number
+    readonly resources: number
+  } {
+    const ctx = this.ctx
+    return {
+      liveNodes: ctx.ids.live,
+      waitingIds: ctx.ids.waiting,
+      strings: ctx.strings.size,
+      pooledBuffers: this.pool.length,
+      bufferAllocations: ctx.writer.allocations,
+      resources: ctx.resources.size
+    }
   }
 }

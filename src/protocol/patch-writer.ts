@@ -43,10 +43,15 @@ export class PatchWriter {
   private readonly newStrings: string[] = []
   private readonly encoder = new TextEncoder()
   private open = false
+  /** ArrayBuffers this writer allocated (a fresh one, or a bigger one when full). Flat once warm. */
+  allocations = 0
 
   /** Starts a patch list in `buffer` (any size; it grows as needed). */
   begin(buffer: ArrayBuffer | null, rootId: number, commitId: number, lane: number, eventSeq: number): void {
-    if (buffer === null || buffer.byteLength < MIN_BYTES) buffer = new ArrayBuffer(MIN_BYTES)
+    if (buffer === null || buffer.byteLength < MIN_BYTES) {
+      buffer = new ArrayBuffer(MIN_BYTES)
+      this.allocations++
+    }
     this.buffer = buffer
     this.words = new Uint32Array(buffer)
     this.words.fill(0, 0, HEADER_WORDS)
@@ -215,6 +220,7 @@ export class PatchWriter {
     let size = this.buffer.byteLength * 2
     while (size < (this.pos + words) * 4) size *= 2
     const next = new ArrayBuffer(size)
+    this.allocations++
     new Uint32Array(next).set(this.words.subarray(0, this.pos))
     this.buffer = next
     this.words = new Uint32Array(next)

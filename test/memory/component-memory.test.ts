@@ -72,3 +72,27 @@ describe("component memory", () => {
     await cleanup()
   }, 120_000)
 })
+
+describe("buffer pool", () => {
+  it("after warm-up, commits allocate no ArrayBuffer: every buffer comes back through the ack (a real transfer)", async () => {
+    const { root, runtime, cleanup } = mountProgram({
+      init: 0,
+      update: (n: number, by: number) => n + by,
+      view: (n: number) => h("ul", null, Array.from({ length: 200 }, (_, i) => h("li", { key: i }, `${n}:${i}`)))
+    })
+    for (let i = 0; i < 5; i++) {
+      root.dispatch(1)
+      await root.flush()
+    }
+    const rt = await runtime()
+    const warm = rt.tableSizes.bufferAllocations
+    for (let i = 0; i < 100; i++) {
+      root.dispatch(1)
+      await root.flush()
+    }
+    expect(root.stats.commits).toBeGreaterThanOrEqual(105)
+    expect(rt.tableSizes.bufferAllocations).toBe(warm)
+    expect(rt.tableSizes.pooledBuffers).toBeLessThanOrEqual(8)
+    await cleanup()
+  })
+})
