@@ -48,6 +48,8 @@ type Spec =
   /** A bare array: an unkeyed fragment. */
   | { readonly t: "array"; readonly children: readonly Spec[] }
   | { readonly t: "comp"; readonly c: ComponentName; readonly key?: Key; readonly text: string; readonly children: readonly Spec[] }
+  /** One vnode object shared by every tree and every pipeline (a hoisted constant): the clone-on-reuse path. */
+  | { readonly t: "hoisted"; readonly name: HoistedName }
 
 /** Components are module constants: their identity is their type, stable across steps. */
 const COMPONENTS = {
@@ -59,6 +61,12 @@ const COMPONENTS = {
   Either: (props: { text: string; children?: Child }) => (props.text === "a" ? h("p", null, props.children) : `plain ${props.text}`)
 }
 type ComponentName = keyof typeof COMPONENTS
+
+const HOISTED = {
+  text: h("b", { class: "hoisted" }, "shared"),
+  nested: h("div", { title: "hoisted" }, h("i", null, "a"), h(COMPONENTS.Label, { text: "h" }), "b")
+}
+type HoistedName = keyof typeof HOISTED
 
 function buildProps(key: Key | undefined, props: PropsSpec): Record<string, unknown> {
   const out: Record<string, unknown> = {}
@@ -90,6 +98,8 @@ function build(spec: Spec): Child {
       return spec.children.map(build)
     case "comp":
       return h(COMPONENTS[spec.c], spec.key === undefined ? { text: spec.text } : { key: spec.key, text: spec.text }, ...spec.children.map(build))
+    case "hoisted":
+      return HOISTED[spec.name]
   }
 }
 
@@ -161,7 +171,13 @@ const depth = fc.createDepthIdentifier()
 const recursive = { depthSize: "small", maxDepth: 7, depthIdentifier: depth, withCrossShrink: true } as const
 
 const trees = fc.letrec<{ node: Spec; keyable: Spec; children: Spec[]; svg: Spec; svgChild: Spec; svgElement: Spec; svgChildren: Spec[] }>((tie) => ({
-  node: fc.oneof(recursive, text, tie("keyable"), fc.record({ t: fc.constant("array" as const), children: tie("children") })),
+  node: fc.oneof(
+    recursive,
+    text,
+    tie("keyable"),
+    fc.record({ t: fc.constant("array" as const), children: tie("children") }),
+    fc.record({ t: fc.constant("hoisted" as const), name: fc.constantFrom<HoistedName>("text", "nested") })
+  ),
   keyable: fc.oneof(
     recursive,
     fc.record({ t: fc.constant("el" as const), tag: fc.constantFrom(...HTML_TAGS), props, children: tie("children") }),
@@ -222,7 +238,7 @@ function edit(list: readonly Spec[], choices: readonly number[], replacements: r
       // Keep the slot's key, so sibling keys stay unique; an unkeyed node is always safe.
       const replacement = replacements[next() % replacements.length]
       const key = "key" in spec ? spec.key : undefined
-      if (key === undefined || replacement.t === "text" || replacement.t === "empty" || replacement.t === "array") return replacement
+      if (key === undefined || replacement.t === "text" || replacement.t === "empty" || replacement.t === "array" || replacement.t === "hoisted") return replacement
       return { ...replacement, key } as Spec
     }
     if (choice === 3) return spec
@@ -401,7 +417,7 @@ describe("differential: patching equals a fresh render", () => {
       if (spec.t === "el" || spec.t === "frag" || spec.t === "array" || spec.t === "comp") spec.children.forEach(visit)
     }
     for (const steps of fc.sample(sequences, { seed: SEED, numRuns: 200 })) steps.flat().forEach(visit)
-    expect([...seen].sort()).toEqual(["array", "comp", "el", "empty", "foreignObject", "frag", "handlers", "input", "keyed", "style object", "svg", "text"])
+    expect([...seen].sort()).toEqual(["array", "comp", "el", "empty", "foreignObject", "frag", "handlers", "hoisted", "input", "keyed", "style object", "svg", "text"])
   })
 })
 
