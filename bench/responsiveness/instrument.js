@@ -6,6 +6,7 @@
 //   window in the capture phase, so they run before any of the page's own listeners.
 // - echo: the first time #echo's text holds the first k typed characters, per k
 //   (MutationObserver on #echo; a requestAnimationFrame check catches a replaced #echo).
+// - key to next paint (Event Timing entries of keydowns, as INP measures).
 // - long tasks (PerformanceObserver "longtask") and long animation frames ("long-animation-frame",
 //   with their script and style/layout split), and the gaps between consecutive
 //   requestAnimationFrame callbacks.
@@ -33,7 +34,8 @@
     /** performance.now() when each Shuttle commit of the run was reported (after its apply). */
     commitAt: [],
     /** Shuttle: DOM input events forwarded to the worker, { seq, at } (at: epoch ms). */
-    posted: []
+    posted: [],
+    keyPaints: []
   }
   let echoNode = null
   let observer = null
@@ -59,17 +61,23 @@
     return postMessage.call(this, message, ...rest)
   }
 
-  const observe = (type, onEntry) => {
+  const observe = (type, onEntry, options = {}) => {
     if (!PerformanceObserver.supportedEntryTypes.includes(type)) return false
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) onEntry(entry)
-    }).observe({ type, buffered: true })
+    }).observe({ type, buffered: true, ...options })
     return true
   }
   const supports = {
     longtask: observe("longtask", (entry) => {
       state.longTasks.push({ start: entry.startTime, duration: entry.duration })
     }),
+    // Event Timing: for each keydown, from event.timeStamp to the next paint after its
+    // handlers (what INP measures). Only entries of 16 ms or more are reported (the API's
+    // floor); a keydown without an entry was painted sooner.
+    event: observe("event", (entry) => {
+      if (entry.name === "keydown") state.keyPaints.push({ timeStamp: entry.startTime, duration: entry.duration })
+    }, { durationThreshold: 16 }),
     longAnimationFrame: observe("long-animation-frame", (entry) => {
       let script = 0
       for (const s of entry.scripts) script += s.duration
@@ -146,7 +154,8 @@
         lastFrame: 0,
         commitsAtStart: window.lanesDemo?.commits.length ?? 0,
         commitAt: [],
-        posted: []
+        posted: [],
+        keyPaints: []
       })
       // Shuttle's lanes demo pushes every commit's stats into lanesDemo.commits from its
       // onCommit hook, right after the apply: stamp each push with the time.
@@ -187,6 +196,7 @@
         maxFrameGapAt: state.maxFrameGapAt,
         supports,
         posted: state.posted,
+        keyPaints: state.keyPaints,
         commits: window.lanesDemo?.commits.slice(state.commitsAtStart).map((c, i) => ({ ...c, appliedAt: state.commitAt[i] ?? null })) ?? null
       }
     }
