@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { Applier, MAX_ID } from "../../src/applier.ts"
-import { MalformedPatchError, UnknownNodeError } from "../../src/protocol/errors.ts"
+import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../src/protocol/errors.ts"
 import {
   EVENT_HANDLED,
   EVENT_PREVENT_DEFAULT,
@@ -18,6 +19,7 @@ import {
   PROP_TRUE,
   VERSION
 } from "../../src/protocol/opcodes.ts"
+import { opSize } from "../../src/protocol/patch-reader.ts"
 import { PatchWriter } from "../../src/protocol/patch-writer.ts"
 
 /**
@@ -576,6 +578,114 @@ describe("malformed lists → MalformedPatchError", () => {
     expect((env.applier.node(N_INPUT) as HTMLInputElement).value).toBe("changed")
     expect(env.calls).toEqual(["listen click"])
   })
+})
+
+describe("every single-bit flip of a valid list", () => {
+  it("applies, or throws a typed error with the DOM untouched and the next list applying", () => {
+    const valid = corrupted(() => {})()
+    const words = new Uint32Array(valid, 0, valid.byteLength >>> 2)
+    // Header, ops, string ids and lengths; not the UTF-8 bytes (see below).
+    const end = HEADER_WORDS + words[Header.OpWords] + 2 * words[Header.StringCount]
+    const outcomes = { applied: 0, malformed: 0, unknownNode: 0, refusedName: 0 }
+    // Every bit of the header; in ops and string words, the low bits (where ids and opcodes
+    // differ) and a few high ones, to keep the run short.
+    const someBits = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 24, 31]
+    const allBits = Array.from({ length: 32 }, (_, i) => i)
+    let cases = 0
+    for (let word = 0; word < end; word++) {
+      for (const bit of word < HEADER_WORDS ? allBits : someBits) {
+        cases++
+        const flipped = valid.slice(0)
+        new Uint32Array(flipped)[word] ^= 1 << bit
+        const env = setup()
+        const before = snapshot(env)
+        let error: unknown = null
+        try {
+          env.applier.apply(flipped)
+        } catch (e) {
+          error = e
+        }
+        const where = `word ${word} bit ${bit}`
+        if (error === null) {
+          outcomes.applied++
+          continue
+        }
+        if (error instanceof ApplyError) {
+          // The one refusal left to the DOM: a string id flipped to a string that is not a
+          // valid attribute name ("ünïcode 👍"). Nothing else may get past validation.
+          expect((error.cause as Error).name, where).toBe("InvalidCharacterError")
+          outcomes.refusedName++
+          continue
+        }
+        expect(error instanceof MalformedPatchError || error instanceof UnknownNodeError, `${where}: ${String(error)}`).toBe(true)
+        if (error instanceof MalformedPatchError) outcomes.malformed++
+        else outcomes.unknownNode++
+        expectUnchanged(env, before)
+        expectFollowUpApplies(env)
+      }
+    }
+    // Every kind of outcome happened, so the loop above checked something in each branch.
+    expect(outcomes.applied).toBeGreaterThan(0)
+    expect(outcomes.malformed).toBeGreaterThan(0)
+    expect(outcomes.unknownNode).toBeGreaterThan(0)
+    expect(outcomes.applied + outcomes.malformed + outcomes.unknownNode + outcomes.refusedName).toBe(cases)
+  }, 300_000)
+})
+
+describe("operands replaced by small ids (seeded)", () => {
+  it("applies, or throws a typed error with the DOM untouched and the next list applying", () => {
+    // Moves of every kind, so wrong ids make wrong refs, parents and cycles.
+    const valid = list((w) => {
+      w.defineString(S_NEW, "em")
+      w.createElement(N_NEW, S_NEW, NS_HTML)
+      w.insertBefore(N_DIV, N_NEW, N_TEXT)
+      w.append(N_NEW, N_SPAN)
+      w.append(N_SPAN, N_P)
+      w.insertBefore(0, N_INPUT, N_DIV)
+      w.setAttr(N_P, S_TITLE, S_RED)
+      w.remove(N_TEXT)
+      w.clearChildren(N_SPAN)
+      w.append(N_SPAN, N_TEXT)
+    })
+    const words = new Uint32Array(valid, 0, valid.byteLength >>> 2)
+    const operands: number[] = []
+    for (let at = HEADER_WORDS; at < HEADER_WORDS + words[Header.OpWords];) {
+      const size = opSize(words, at, HEADER_WORDS + words[Header.OpWords])
+      for (let i = at + 1; i < at + size; i++) operands.push(i)
+      at += size
+    }
+    const outcomes = { applied: 0, malformed: 0, unknownNode: 0 }
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...operands), fc.nat({ max: 24 })), { minLength: 1, maxLength: 3 }),
+        (replacements) => {
+          const changed = valid.slice(0)
+          for (const [at, value] of replacements) new Uint32Array(changed, 0, changed.byteLength >>> 2)[at] = value
+          const env = setup()
+          const before = snapshot(env)
+          let error: unknown = null
+          try {
+            env.applier.apply(changed)
+          } catch (e) {
+            error = e
+          }
+          if (error === null) {
+            outcomes.applied++
+            return
+          }
+          expect(error instanceof MalformedPatchError || error instanceof UnknownNodeError, String(error)).toBe(true)
+          if (error instanceof MalformedPatchError) outcomes.malformed++
+          else outcomes.unknownNode++
+          expectUnchanged(env, before)
+          expectFollowUpApplies(env)
+        }
+      ),
+      { seed: 0xa991, numRuns: Number(process.env.SHUTTLE_FC_RUNS ?? 500) }
+    )
+    expect(outcomes.applied).toBeGreaterThan(0)
+    expect(outcomes.malformed).toBeGreaterThan(0)
+    expect(outcomes.unknownNode).toBeGreaterThan(0)
+  }, 300_000)
 })
 
 describe("valid lists", () => {
