@@ -152,7 +152,8 @@ export class LaneScheduler<Model, Msg> {
   private continueJob(job: Job<Model>): StepResult {
     const start = this.clock()
     // A lane that expires while being sliced finishes without yielding.
-    if (!job.expired && this.queue.expiredLane(start, this.timeouts) >= job.fold.lane) job.expired = true
+    // (Sync renders are never sliced anyway; their zero timeout is not an expiry.)
+    if (!job.expired && job.fold.lane > LANE_SYNC && this.queue.expiredLane(start, this.timeouts) >= job.fold.lane) job.expired = true
     const sliced = job.fold.lane >= LANE_TRANSITION && !job.expired
     let done: boolean
     try {

@@ -124,3 +124,13 @@ describe("lane scheduler", () => {
     expect(h.scheduler.model).toBe("it")
   })
 })
+
+describe("expiry flag", () => {
+  it("a Sync commit is not reported as expired", () => {
+    const h = start()
+    h.scheduler.enqueue("s", LANE_SYNC)
+    h.advance(1000)
+    h.run()
+    expect(h.commits[0]).toMatchObject({ lane: LANE_SYNC, expired: false })
+  })
+})
