@@ -6,12 +6,21 @@ import { type CommitStats, createRoot, type Root } from "shuttle"
 
 declare global {
   interface Window {
-    streamDemo?: { root: Root; commits: CommitStats[] }
+    streamDemo?: { root: Root; commits: CommitStats[]; firstCommitAt(): number }
   }
 }
 
 const container = document.getElementById("app")
 if (container === null) throw new Error("index.html must contain an element with id 'app'")
 const commits: CommitStats[] = []
-const root = createRoot(container, new Worker("./app.worker.js", { type: "module" }), { onCommit: (c) => commits.push(c) })
-window.streamDemo = { root, commits }
+/** When the first real commit was applied (performance.now()), for the startup probe. */
+let firstCommitAt = -1
+const root = createRoot(container, () => new Worker("./app.worker.js", { type: "module" }), {
+  // Shown at once, before the worker has even loaded: first paint does not wait for it.
+  placeholder: '<div class="card skeleton"><h2>Slow data</h2><p>Starting…</p></div>',
+  onCommit(commit) {
+    if (firstCommitAt < 0) firstCommitAt = performance.now()
+    commits.push(commit)
+  }
+})
+window.streamDemo = { root, commits, firstCommitAt: () => firstCommitAt }
