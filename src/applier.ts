@@ -349,7 +349,7 @@ export class Applier {
     const actual = this.kindOf(id)
     if (actual === KIND_NONE) throw new UnknownNodeError(id, OP_NAMES[code], at)
     if (kind !== KIND_NONE && actual !== kind) {
-      throw new MalformedPatchError(`${OP_NAMES[code]} expects a ${kind === KIND_TEXT ? "text" : "element"} node, but node ${id} is not one`, at)
+      throw new MalformedPatchError(`${OP_NAMES[code]} expects ${kind === KIND_TEXT ? "a text" : "an element"} node, but node ${id} is not one`, at)
     }
   }
 

@@ -100,7 +100,8 @@ export class Renderer {
     const commitId = this.commitId + 1
     ctx.ids.commit(commitId)
     ctx.strings.commit()
-    const empty = writer.opWords === 0
+    // Empty only with no ops and no strings: a defined string must reach the main thread.
+    const empty = writer.opWords === 0 && writer.stringCount === 0
     const buffer = writer.finish()
     if (empty) {
       this.pool.push(buffer)

@@ -77,6 +77,11 @@ export class PatchWriter {
     return this.pos - HEADER_WORDS
   }
 
+  /** Strings defined so far in this list. */
+  get stringCount(): number {
+    return this.newStrings.length
+  }
+
   /** Where the list stands now: ops written and strings defined (see `rewind`). */
   mark(): number {
     // Both fit in one number: op words below 2^32, strings below 2^21.
