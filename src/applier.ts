@@ -33,22 +33,8 @@ import {
   PROP_STRING,
   PROP_TRUE
 } from "./protocol/opcodes.ts"
-import { checkHeader, opSize } from "./protocol/patch-reader.ts"
-
-/** Expando on DOM nodes holding their Shuttle id, read by event delegation. */
-export const NODE_ID = "__shuttleId"
-
-/** Node kinds in the node table. */
-const KIND_NONE = 0
-const KIND_ELEMENT = 1
-const KIND_TEXT = 2
-
-/** Ids beyond this are rejected: they would make the tables grow without bound. */
-export const MAX_ID = 1 << 24
-
-/** Validation scratch values (see Applier.parentScratch). */
-const NO_PARENT = -1
-const PARENT_UNREAD = 0xffffffff
+import { grow8, KIND_ELEMENT, KIND_NONE, KIND_TEXT, NODE_ID, NodeTable } from "./node-table.ts"
+import { PatchValidator } from "./patch-validator.ts"
 
 /** Told when the first handler of an event type appears and when the last one goes. */
 export interface EventTypeListener {
@@ -65,35 +51,17 @@ export interface EventTypeListener {
  * must be a child of its parent; no node goes into its own subtree). A malformed list
  * throws a typed error and leaves DOM and tables untouched.
  *
- * No per-node allocation: tables are typed arrays indexed by id, grown by doubling;
- * the validation pass simulates the table with generation stamps instead of copies.
+ * No per-node allocation: tables are typed arrays indexed by id, grown by doubling
+ * (node-table.ts); validation is patch-validator.ts.
  */
 export class Applier {
-  private readonly nodes: Array<Node | null> = []
-  private kinds = new Uint8Array(1024)
-  private readonly strings: Array<string | undefined> = []
-  /** Validation scratch: an id's simulated kind, parent and clear time are valid when its stamp equals `pass`. */
-  private nodeStamp = new Uint32Array(1024)
-  private nodeScratch = new Uint8Array(1024)
-  /**
-   * Simulated tree, so that a list the DOM would refuse half-way (INSERT_BEFORE with a ref
-   * that is not a child of the parent, a node inserted into its own subtree) is rejected
-   * before any DOM call. Parent id (NO_PARENT: detached or unknown), and the word offset of
-   * the op that set it (PARENT_UNREAD: not read from the DOM yet in this pass).
-   */
-  private parentScratch = new Int32Array(1024)
-  private parentAt = new Uint32Array(1024)
-  /** Word offset of the last op in this list that emptied the node (CLEAR_CHILDREN, create, release); 0 if none. */
-  private clearedAt = new Uint32Array(1024)
-  private stringStamp = new Uint32Array(1024)
-  private stringScratch = new Uint8Array(1024)
-  private pass = 0
+  private readonly table: NodeTable
+  private readonly validator: PatchValidator
   /** Event type → per-node flags (EVENT_HANDLED | flags from SET_EVENT). */
   private readonly eventFlags = new Map<string, Uint8Array>()
   /** The keys of eventFlags as an array, so releasing a node iterates without an iterator object. */
   private readonly eventTypes: string[] = []
   private readonly handlerCounts = new Map<string, number>()
-  private readonly decoder = new TextDecoder()
   private liveCount = 0
   /** Controlled input the user is typing into, and the seq of the last event sent from it. */
   private guardNode: Node | null = null
@@ -103,8 +71,8 @@ export class Applier {
 
   constructor(container: Element, events: EventTypeListener) {
     this.events = events
-    this.nodes[CONTAINER_ID] = container
-    this.kinds[CONTAINER_ID] = KIND_ELEMENT
+    this.table = new NodeTable(container)
+    this.validator = new PatchValidator(this.table)
   }
 
   /** Nodes in the table, the container excluded. */
@@ -115,13 +83,13 @@ export class Applier {
   /** Live strings in the string table. */
   get stringCount(): number {
     let count = 0
-    for (let i = 0; i < this.strings.length; i++) if (this.strings[i] !== undefined) count++
+    for (let i = 0; i < this.table.strings.length; i++) if (this.table.strings[i] !== undefined) count++
     return count
   }
 
   /** The DOM node with this id, or null. */
   node(id: number): Node | null {
-    return id < this.nodes.length ? this.nodes[id] ?? null : null
+    return id < this.table.nodes.length ? this.table.nodes[id] ?? null : null
   }
 
   /** Event flags of a node for a type (0 if it does not handle it). */
@@ -143,7 +111,7 @@ export class Applier {
   /** Validates, then applies one patch list. Returns its commit id. */
   apply(buffer: ArrayBuffer): number {
     const words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2)
-    const text = this.validate(words, buffer)
+    const text = this.validator.validate(words, buffer)
     this.defineStrings(words, text)
     const guarded = this.guardNode !== null && words[Header.EventSeq] < this.guardSeq ? this.guardNode : null
     this.applyOps(words, HEADER_WORDS, HEADER_WORDS + words[Header.OpWords], guarded)
@@ -152,227 +120,14 @@ export class Applier {
 
   /** Drops every node and string (on unmount). */
   reset(): void {
-    this.nodes.length = 1
-    this.kinds.fill(0, 1)
-    this.strings.length = 0
+    this.table.nodes.length = 1
+    this.table.kinds.fill(0, 1)
+    this.table.strings.length = 0
     this.eventFlags.clear()
     this.eventTypes.length = 0
     this.handlerCounts.clear()
     this.liveCount = 0
     this.guardNode = null
-  }
-
-  // ---- validation -----------------------------------------------------------------
-
-  private validate(words: Uint32Array, buffer: ArrayBuffer): string {
-    checkHeader(words, buffer.byteLength)
-    this.pass = (this.pass + 1) >>> 0
-    if (this.pass === 0) {
-      this.nodeStamp.fill(0)
-      this.stringStamp.fill(0)
-      this.pass = 1
-    }
-    const opEnd = HEADER_WORDS + words[Header.OpWords]
-    const count = words[Header.StringCount]
-    // New strings: ids must be free; lengths must add up to the decoded text.
-    let chars = 0
-    for (let i = 0; i < count; i++) {
-      const id = words[opEnd + i]
-      if (id >= MAX_ID) throw new MalformedPatchError(`string id ${id} out of range`, opEnd + i)
-      if (this.stringDefined(id)) throw new MalformedPatchError(`string id ${id} is defined twice`, opEnd + i)
-      this.simulateString(id, 1)
-      chars += words[opEnd + count + i]
-    }
-    const bytes = words[Header.StringBytes]
-    const text = bytes === 0 ? "" : this.decoder.decode(new Uint8Array(buffer, (opEnd + 2 * count) * 4, bytes))
-    if (text.length !== chars) throw new MalformedPatchError("string lengths do not match the string bytes", opEnd + count)
-
-    for (let at = HEADER_WORDS; at < opEnd;) {
-      const size = opSize(words, at, opEnd)
-      if (size < 0) throw new MalformedPatchError(`unknown or truncated op (word ${words[at]})`, at)
-      this.validateOp(words, at, words[at] & OP_MASK, size)
-      at += size
-    }
-    return text
-  }
-
-  private validateOp(w: Uint32Array, at: number, code: number, size: number): void {
-    const arg = w[at] >>> ARG_SHIFT
-    switch (code) {
-      case OP_CREATE_ELEMENT:
-        this.expectFreeId(w[at + 1], at, code)
-        if (arg > NS_MATHML) throw new MalformedPatchError(`unknown namespace ${arg}`, at)
-        this.expectString(w[at + 2], at)
-        this.simulateNode(w[at + 1], KIND_ELEMENT, at)
-        return
-      case OP_CREATE_TEXT:
-        this.expectFreeId(w[at + 1], at, code)
-        this.expectString(w[at + 2], at)
-        this.simulateNode(w[at + 1], KIND_TEXT, at)
-        return
-      case OP_SET_TEXT:
-        this.expectNode(w[at + 1], KIND_TEXT, at, code)
-        this.expectString(w[at + 2], at)
-        return
-      case OP_SET_ATTR:
-      case OP_SET_STYLE:
-        this.expectElement(w[at + 1], at, code)
-        this.expectString(w[at + 2], at)
-        this.expectString(w[at + 3], at)
-        return
-      case OP_REMOVE_ATTR:
-      case OP_REMOVE_STYLE:
-      case OP_SET_EVENT:
-      case OP_REMOVE_EVENT:
-        this.expectElement(w[at + 1], at, code)
-        this.expectString(w[at + 2], at)
-        return
-      case OP_SET_PROP:
-        this.expectElement(w[at + 1], at, code)
-        this.expectString(w[at + 2], at)
-        if (arg > PROP_KIND_LAST) throw new MalformedPatchError(`unknown prop kind ${arg}`, at)
-        if (arg === PROP_STRING || arg === PROP_NUMBER) this.expectString(w[at + 3], at)
-        return
-      case OP_APPEND:
-      case OP_INSERT_BEFORE: {
-        const parent = w[at + 1]
-        const child = w[at + 2]
-        if (parent !== CONTAINER_ID) this.expectElement(parent, at, code)
-        this.expectNode(child, KIND_NONE, at, code)
-        if (child === parent) throw new MalformedPatchError(`node ${child} inserted into itself`, at)
-        if (code === OP_INSERT_BEFORE) {
-          const ref = w[at + 3]
-          this.expectNode(ref, KIND_NONE, at, code)
-          if (ref === child) throw new MalformedPatchError(`node ${child} inserted before itself`, at)
-          if (this.parentOf(ref) !== parent) throw new MalformedPatchError(`INSERT_BEFORE ref ${ref} is not a child of node ${parent}`, at)
-        }
-        for (let a = parent; a > CONTAINER_ID; a = this.parentOf(a)) {
-          if (a === child) throw new MalformedPatchError(`${OP_NAMES[code]} would insert node ${child} into its own descendant ${parent}`, at)
-        }
-        this.setParent(child, parent, at)
-        return
-      }
-      case OP_REMOVE:
-        this.expectNode(w[at + 1], KIND_NONE, at, code)
-        this.setParent(w[at + 1], NO_PARENT, at)
-        return
-      case OP_CLEAR_CHILDREN:
-        if (w[at + 1] !== CONTAINER_ID) this.expectElement(w[at + 1], at, code)
-        this.touchNode(w[at + 1])
-        this.clearedAt[w[at + 1]] = at
-        return
-      case OP_RELEASE_NODES:
-        for (let i = at + 2; i < at + size; i++) {
-          this.expectNode(w[i], KIND_NONE, i, code)
-          this.simulateNode(w[i], KIND_NONE, at)
-        }
-        return
-      case OP_FREE_STRINGS:
-        for (let i = at + 2; i < at + size; i++) {
-          this.expectString(w[i], i)
-          this.simulateString(w[i], 0)
-        }
-        return
-    }
-  }
-
-  /** The simulated kind of a node id: the list's own changes first, then the table. */
-  private kindOf(id: number): number {
-    if (id < this.nodeStamp.length && this.nodeStamp[id] === this.pass) return this.nodeScratch[id]
-    return id < this.kinds.length ? this.kinds[id] : KIND_NONE
-  }
-
-  /** Starts simulating `id` in this pass from what the table holds. */
-  private touchNode(id: number): void {
-    if (id >= this.nodeStamp.length) {
-      this.nodeStamp = grow32(this.nodeStamp, id)
-      this.nodeScratch = grow8(this.nodeScratch, id)
-      this.parentScratch = growI32(this.parentScratch, id)
-      this.parentAt = grow32(this.parentAt, id)
-      this.clearedAt = grow32(this.clearedAt, id)
-    }
-    if (this.nodeStamp[id] === this.pass) return
-    this.nodeStamp[id] = this.pass
-    this.nodeScratch[id] = id < this.kinds.length ? this.kinds[id] : KIND_NONE
-    this.parentAt[id] = PARENT_UNREAD
-    this.clearedAt[id] = 0
-  }
-
-  /** A node created or released at word `at`: detached, and cut from any child it had before. */
-  private simulateNode(id: number, kind: number, at: number): void {
-    this.touchNode(id)
-    this.nodeScratch[id] = kind
-    this.parentScratch[id] = NO_PARENT
-    this.parentAt[id] = at
-    this.clearedAt[id] = at
-  }
-
-  private setParent(id: number, parent: number, at: number): void {
-    this.touchNode(id)
-    this.parentScratch[id] = parent
-    this.parentAt[id] = at
-  }
-
-  /** The simulated parent of a live node: its DOM parent, then the list's own moves; NO_PARENT if detached. */
-  private parentOf(id: number): number {
-    this.touchNode(id)
-    if (this.parentAt[id] === PARENT_UNREAD) {
-      // The DOM is not touched during validation, so reading it lazily is consistent.
-      this.parentScratch[id] = this.domParent(id)
-      this.parentAt[id] = 0
-    }
-    const parent = this.parentScratch[id]
-    if (parent === NO_PARENT) return NO_PARENT
-    this.touchNode(parent)
-    // The parent was emptied (or released, or is a new node under a reused id) after the link was made.
-    return this.clearedAt[parent] > this.parentAt[id] ? NO_PARENT : parent
-  }
-
-  private domParent(id: number): number {
-    const dom = this.nodes[id]?.parentNode ?? null
-    if (dom === null) return NO_PARENT
-    if (dom === this.nodes[CONTAINER_ID]) return CONTAINER_ID
-    const parent = (dom as unknown as Record<string, number | undefined>)[NODE_ID]
-    // The expando stays on released nodes: trust it only if the table still maps it back.
-    return parent !== undefined && parent < this.nodes.length && this.nodes[parent] === dom ? parent : NO_PARENT
-  }
-
-  private expectFreeId(id: number, at: number, code: number): void {
-    if (id === CONTAINER_ID || id >= MAX_ID) throw new MalformedPatchError(`${OP_NAMES[code]} with invalid node id ${id}`, at)
-    if (this.kindOf(id) !== KIND_NONE) throw new MalformedPatchError(`${OP_NAMES[code]} reuses node id ${id}, which is still in use`, at)
-  }
-
-  /** `kind` KIND_NONE accepts any existing node. */
-  private expectNode(id: number, kind: number, at: number, code: number): void {
-    // The container is in the table, so "unknown node" would be wrong: using it here is a format error.
-    if (id === CONTAINER_ID) throw new MalformedPatchError(`${OP_NAMES[code]} cannot name node id 0, the root container`, at)
-    const actual = this.kindOf(id)
-    if (actual === KIND_NONE) throw new UnknownNodeError(id, OP_NAMES[code], at)
-    if (kind !== KIND_NONE && actual !== kind) {
-      throw new MalformedPatchError(`${OP_NAMES[code]} expects ${kind === KIND_TEXT ? "a text" : "an element"} node, but node ${id} is not one`, at)
-    }
-  }
-
-  private expectElement(id: number, at: number, code: number): void {
-    this.expectNode(id, KIND_ELEMENT, at, code)
-  }
-
-  private stringDefined(id: number): boolean {
-    if (id < this.stringStamp.length && this.stringStamp[id] === this.pass) return this.stringScratch[id] === 1
-    return id < this.strings.length && this.strings[id] !== undefined
-  }
-
-  private simulateString(id: number, defined: number): void {
-    if (id >= this.stringStamp.length) {
-      this.stringStamp = grow32(this.stringStamp, id)
-      this.stringScratch = grow8(this.stringScratch, id)
-    }
-    this.stringStamp[id] = this.pass
-    this.stringScratch[id] = defined
-  }
-
-  private expectString(id: number, at: number): void {
-    if (!this.stringDefined(id)) throw new MalformedPatchError(`unknown string id ${id}`, at)
   }
 
   // ---- application ----------------------------------------------------------------
@@ -383,14 +138,14 @@ export class Applier {
     let pos = 0
     for (let i = 0; i < count; i++) {
       const length = words[opEnd + count + i]
-      this.strings[words[opEnd + i]] = text.substring(pos, pos + length)
+      this.table.strings[words[opEnd + i]] = text.substring(pos, pos + length)
       pos += length
     }
   }
 
   private applyOps(w: Uint32Array, start: number, end: number, guarded: Node | null): void {
-    const nodes = this.nodes
-    const strings = this.strings as string[]
+    const nodes = this.table.nodes
+    const strings = this.table.strings as string[]
     let at = start
     try {
       while (at < end) {
@@ -467,7 +222,7 @@ export class Applier {
             break
           case OP_FREE_STRINGS: {
             const last = at + 2 + w[at + 1]
-            for (let i = at + 2; i < last; i++) this.strings[w[i]] = undefined
+            for (let i = at + 2; i < last; i++) this.table.strings[w[i]] = undefined
             at = last
             break
           }
@@ -483,30 +238,30 @@ export class Applier {
   }
 
   private addNode(id: number, node: Node, kind: number): void {
-    if (id >= this.kinds.length) this.kinds = grow8(this.kinds, id)
-    this.kinds[id] = kind
-    this.nodes[id] = node
+    if (id >= this.table.kinds.length) this.table.kinds = grow8(this.table.kinds, id)
+    this.table.kinds[id] = kind
+    this.table.nodes[id] = node
     ;(node as unknown as Record<string, number>)[NODE_ID] = id
     this.liveCount++
   }
 
   private releaseNode(id: number): void {
-    if (this.kinds[id] === KIND_ELEMENT) {
+    if (this.table.kinds[id] === KIND_ELEMENT) {
       for (let i = 0; i < this.eventTypes.length; i++) {
         const type = this.eventTypes[i]
         if (this.flagsFor(type, id) !== 0) this.setEvent(id, type, 0)
       }
     }
-    if (this.guardNode === this.nodes[id]) this.guardNode = null
-    this.nodes[id] = null
-    this.kinds[id] = KIND_NONE
+    if (this.guardNode === this.table.nodes[id]) this.guardNode = null
+    this.table.nodes[id] = null
+    this.table.kinds[id] = KIND_NONE
     this.liveCount--
   }
 
   private setEvent(id: number, type: string, flags: number): void {
     let table = this.eventFlags.get(type)
     if (table === undefined) {
-      table = new Uint8Array(Math.max(1024, this.kinds.length))
+      table = new Uint8Array(Math.max(1024, this.table.kinds.length))
       this.eventFlags.set(type, table)
       this.eventTypes.push(type)
     } else if (id >= table.length) {
@@ -547,28 +302,4 @@ function setProperty(node: Node, name: string, kind: number, value: string): voi
       target[name] = name === "value" ? "" : null
       return
   }
-}
-
-function grow8(array: Uint8Array, index: number): Uint8Array<ArrayBuffer> {
-  let size = array.length * 2
-  while (size <= index) size *= 2
-  const grown = new Uint8Array(size)
-  grown.set(array)
-  return grown
-}
-
-function growI32(array: Int32Array, index: number): Int32Array<ArrayBuffer> {
-  let size = array.length * 2
-  while (size <= index) size *= 2
-  const grown = new Int32Array(size)
-  grown.set(array)
-  return grown
-}
-
-function grow32(array: Uint32Array, index: number): Uint32Array<ArrayBuffer> {
-  let size = array.length * 2
-  while (size <= index) size *= 2
-  const grown = new Uint32Array(size)
-  grown.set(array)
-  return grown
 }

@@ -1,4 +1,5 @@
-import { NODE_ID, type Applier, type EventTypeListener } from "./applier.ts"
+import type { Applier, EventTypeListener } from "./applier.ts"
+import { NODE_ID } from "./node-table.ts"
 import { EVENT_PREVENT_DEFAULT, EVENT_STOP_PROPAGATION } from "./protocol/opcodes.ts"
 import type { ShuttleEvent } from "./protocol/messages.ts"
 

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Applier, MAX_ID } from "../../src/applier.ts"
+import { Applier } from "../../src/applier.ts"
+import { MAX_ID } from "../../src/node-table.ts"
 import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../src/protocol/errors.ts"
 import {
   EVENT_HANDLED,

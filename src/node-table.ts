@@ -1,0 +1,50 @@
+/**
+ * The main thread's tables of one root: id → DOM node, id → node kind, id → string. The
+ * applier changes them; the validator reads them.
+ */
+
+/** Expando on DOM nodes holding their Shuttle id, read by event delegation. */
+export const NODE_ID = "__shuttleId"
+
+/** Node kinds in the node table. */
+export const KIND_NONE = 0
+export const KIND_ELEMENT = 1
+export const KIND_TEXT = 2
+
+/** Ids beyond this are rejected: they would make the tables grow without bound. */
+export const MAX_ID = 1 << 24
+
+export class NodeTable {
+  readonly nodes: Array<Node | null> = []
+  kinds: Uint8Array<ArrayBuffer> = new Uint8Array(1024)
+  readonly strings: Array<string | undefined> = []
+
+  constructor(container: Element) {
+    this.nodes[0] = container
+    this.kinds[0] = KIND_ELEMENT
+  }
+}
+
+export function grow8(array: Uint8Array, index: number): Uint8Array<ArrayBuffer> {
+  let size = array.length * 2
+  while (size <= index) size *= 2
+  const grown = new Uint8Array(size)
+  grown.set(array)
+  return grown
+}
+
+export function growI32(array: Int32Array, index: number): Int32Array<ArrayBuffer> {
+  let size = array.length * 2
+  while (size <= index) size *= 2
+  const grown = new Int32Array(size)
+  grown.set(array)
+  return grown
+}
+
+export function grow32(array: Uint32Array, index: number): Uint32Array<ArrayBuffer> {
+  let size = array.length * 2
+  while (size <= index) size *= 2
+  const grown = new Uint32Array(size)
+  grown.set(array)
+  return grown
+}

@@ -1,0 +1,281 @@
+import { MalformedPatchError, UnknownNodeError } from "./protocol/errors.ts"
+import {
+  ARG_SHIFT,
+  CONTAINER_ID,
+  Header,
+  HEADER_WORDS,
+  NS_MATHML,
+  OP_APPEND,
+  OP_CLEAR_CHILDREN,
+  OP_CREATE_ELEMENT,
+  OP_CREATE_TEXT,
+  OP_FREE_STRINGS,
+  OP_INSERT_BEFORE,
+  OP_MASK,
+  OP_NAMES,
+  OP_RELEASE_NODES,
+  OP_REMOVE,
+  OP_REMOVE_ATTR,
+  OP_REMOVE_EVENT,
+  OP_REMOVE_STYLE,
+  OP_SET_ATTR,
+  OP_SET_EVENT,
+  OP_SET_PROP,
+  OP_SET_STYLE,
+  OP_SET_TEXT,
+  PROP_KIND_LAST,
+  PROP_NUMBER,
+  PROP_STRING
+} from "./protocol/opcodes.ts"
+import { checkHeader, opSize } from "./protocol/patch-reader.ts"
+import { grow32, grow8, growI32, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NODE_ID, type NodeTable } from "./node-table.ts"
+
+/** Validation scratch values (see parentScratch). */
+const NO_PARENT = -1
+const PARENT_UNREAD = 0xffffffff
+
+/**
+ * Checks a whole patch list before the applier touches the DOM: structure, opcodes, node
+ * ids (against the node table as the list itself changes it), string ids, and the tree
+ * moves (a ref must be a child of its parent; no node goes into its own subtree).
+ *
+ * It changes nothing: the table's changes are simulated in scratch arrays that are valid
+ * for one pass (a generation stamp per id), so validation allocates nothing per node.
+ */
+export class PatchValidator {
+  private readonly table: NodeTable
+  /** Validation scratch: an id's simulated kind, parent and clear time are valid when its stamp equals `pass`. */
+  private nodeStamp = new Uint32Array(1024)
+  private nodeScratch = new Uint8Array(1024)
+  /**
+   * Simulated tree, so that a list the DOM would refuse half-way (INSERT_BEFORE with a ref
+   * that is not a child of the parent, a node inserted into its own subtree) is rejected
+   * before any DOM call. Parent id (NO_PARENT: detached or unknown), and the word offset of
+   * the op that set it (PARENT_UNREAD: not read from the DOM yet in this pass).
+   */
+  private parentScratch = new Int32Array(1024)
+  private parentAt = new Uint32Array(1024)
+  /** Word offset of the last op in this list that emptied the node (CLEAR_CHILDREN, create, release); 0 if none. */
+  private clearedAt = new Uint32Array(1024)
+  private stringStamp = new Uint32Array(1024)
+  private stringScratch = new Uint8Array(1024)
+  private pass = 0
+  private readonly decoder = new TextDecoder()
+
+  constructor(table: NodeTable) {
+    this.table = table
+  }
+
+
+  /** Checks a whole patch list against the table (unchanged); returns its decoded new strings. Throws a typed error. */
+  validate(words: Uint32Array, buffer: ArrayBuffer): string {
+    checkHeader(words, buffer.byteLength)
+    this.pass = (this.pass + 1) >>> 0
+    if (this.pass === 0) {
+      this.nodeStamp.fill(0)
+      this.stringStamp.fill(0)
+      this.pass = 1
+    }
+    const opEnd = HEADER_WORDS + words[Header.OpWords]
+    const count = words[Header.StringCount]
+    // New strings: ids must be free; lengths must add up to the decoded text.
+    let chars = 0
+    for (let i = 0; i < count; i++) {
+      const id = words[opEnd + i]
+      if (id >= MAX_ID) throw new MalformedPatchError(`string id ${id} out of range`, opEnd + i)
+      if (this.stringDefined(id)) throw new MalformedPatchError(`string id ${id} is defined twice`, opEnd + i)
+      this.simulateString(id, 1)
+      chars += words[opEnd + count + i]
+    }
+    const bytes = words[Header.StringBytes]
+    const text = bytes === 0 ? "" : this.decoder.decode(new Uint8Array(buffer, (opEnd + 2 * count) * 4, bytes))
+    if (text.length !== chars) throw new MalformedPatchError("string lengths do not match the string bytes", opEnd + count)
+
+    for (let at = HEADER_WORDS; at < opEnd;) {
+      const size = opSize(words, at, opEnd)
+      if (size < 0) throw new MalformedPatchError(`unknown or truncated op (word ${words[at]})`, at)
+      this.validateOp(words, at, words[at] & OP_MASK, size)
+      at += size
+    }
+    return text
+  }
+
+  private validateOp(w: Uint32Array, at: number, code: number, size: number): void {
+    const arg = w[at] >>> ARG_SHIFT
+    switch (code) {
+      case OP_CREATE_ELEMENT:
+        this.expectFreeId(w[at + 1], at, code)
+        if (arg > NS_MATHML) throw new MalformedPatchError(`unknown namespace ${arg}`, at)
+        this.expectString(w[at + 2], at)
+        this.simulateNode(w[at + 1], KIND_ELEMENT, at)
+        return
+      case OP_CREATE_TEXT:
+        this.expectFreeId(w[at + 1], at, code)
+        this.expectString(w[at + 2], at)
+        this.simulateNode(w[at + 1], KIND_TEXT, at)
+        return
+      case OP_SET_TEXT:
+        this.expectNode(w[at + 1], KIND_TEXT, at, code)
+        this.expectString(w[at + 2], at)
+        return
+      case OP_SET_ATTR:
+      case OP_SET_STYLE:
+        this.expectElement(w[at + 1], at, code)
+        this.expectString(w[at + 2], at)
+        this.expectString(w[at + 3], at)
+        return
+      case OP_REMOVE_ATTR:
+      case OP_REMOVE_STYLE:
+      case OP_SET_EVENT:
+      case OP_REMOVE_EVENT:
+        this.expectElement(w[at + 1], at, code)
+        this.expectString(w[at + 2], at)
+        return
+      case OP_SET_PROP:
+        this.expectElement(w[at + 1], at, code)
+        this.expectString(w[at + 2], at)
+        if (arg > PROP_KIND_LAST) throw new MalformedPatchError(`unknown prop kind ${arg}`, at)
+        if (arg === PROP_STRING || arg === PROP_NUMBER) this.expectString(w[at + 3], at)
+        return
+      case OP_APPEND:
+      case OP_INSERT_BEFORE: {
+        const parent = w[at + 1]
+        const child = w[at + 2]
+        if (parent !== CONTAINER_ID) this.expectElement(parent, at, code)
+        this.expectNode(child, KIND_NONE, at, code)
+        if (child === parent) throw new MalformedPatchError(`node ${child} inserted into itself`, at)
+        if (code === OP_INSERT_BEFORE) {
+          const ref = w[at + 3]
+          this.expectNode(ref, KIND_NONE, at, code)
+          if (ref === child) throw new MalformedPatchError(`node ${child} inserted before itself`, at)
+          if (this.parentOf(ref) !== parent) throw new MalformedPatchError(`INSERT_BEFORE ref ${ref} is not a child of node ${parent}`, at)
+        }
+        for (let a = parent; a > CONTAINER_ID; a = this.parentOf(a)) {
+          if (a === child) throw new MalformedPatchError(`${OP_NAMES[code]} would insert node ${child} into its own descendant ${parent}`, at)
+        }
+        this.setParent(child, parent, at)
+        return
+      }
+      case OP_REMOVE:
+        this.expectNode(w[at + 1], KIND_NONE, at, code)
+        this.setParent(w[at + 1], NO_PARENT, at)
+        return
+      case OP_CLEAR_CHILDREN:
+        if (w[at + 1] !== CONTAINER_ID) this.expectElement(w[at + 1], at, code)
+        this.touchNode(w[at + 1])
+        this.clearedAt[w[at + 1]] = at
+        return
+      case OP_RELEASE_NODES:
+        for (let i = at + 2; i < at + size; i++) {
+          this.expectNode(w[i], KIND_NONE, i, code)
+          this.simulateNode(w[i], KIND_NONE, at)
+        }
+        return
+      case OP_FREE_STRINGS:
+        for (let i = at + 2; i < at + size; i++) {
+          this.expectString(w[i], i)
+          this.simulateString(w[i], 0)
+        }
+        return
+    }
+  }
+
+  /** The simulated kind of a node id: the list's own changes first, then the table. */
+  private kindOf(id: number): number {
+    if (id < this.nodeStamp.length && this.nodeStamp[id] === this.pass) return this.nodeScratch[id]
+    return id < this.table.kinds.length ? this.table.kinds[id] : KIND_NONE
+  }
+
+  /** Starts simulating `id` in this pass from what the table holds. */
+  private touchNode(id: number): void {
+    if (id >= this.nodeStamp.length) {
+      this.nodeStamp = grow32(this.nodeStamp, id)
+      this.nodeScratch = grow8(this.nodeScratch, id)
+      this.parentScratch = growI32(this.parentScratch, id)
+      this.parentAt = grow32(this.parentAt, id)
+      this.clearedAt = grow32(this.clearedAt, id)
+    }
+    if (this.nodeStamp[id] === this.pass) return
+    this.nodeStamp[id] = this.pass
+    this.nodeScratch[id] = id < this.table.kinds.length ? this.table.kinds[id] : KIND_NONE
+    this.parentAt[id] = PARENT_UNREAD
+    this.clearedAt[id] = 0
+  }
+
+  /** A node created or released at word `at`: detached, and cut from any child it had before. */
+  private simulateNode(id: number, kind: number, at: number): void {
+    this.touchNode(id)
+    this.nodeScratch[id] = kind
+    this.parentScratch[id] = NO_PARENT
+    this.parentAt[id] = at
+    this.clearedAt[id] = at
+  }
+
+  private setParent(id: number, parent: number, at: number): void {
+    this.touchNode(id)
+    this.parentScratch[id] = parent
+    this.parentAt[id] = at
+  }
+
+  /** The simulated parent of a live node: its DOM parent, then the list's own moves; NO_PARENT if detached. */
+  private parentOf(id: number): number {
+    this.touchNode(id)
+    if (this.parentAt[id] === PARENT_UNREAD) {
+      // The DOM is not touched during validation, so reading it lazily is consistent.
+      this.parentScratch[id] = this.domParent(id)
+      this.parentAt[id] = 0
+    }
+    const parent = this.parentScratch[id]
+    if (parent === NO_PARENT) return NO_PARENT
+    this.touchNode(parent)
+    // The parent was emptied (or released, or is a new node under a reused id) after the link was made.
+    return this.clearedAt[parent] > this.parentAt[id] ? NO_PARENT : parent
+  }
+
+  private domParent(id: number): number {
+    const dom = this.table.nodes[id]?.parentNode ?? null
+    if (dom === null) return NO_PARENT
+    if (dom === this.table.nodes[CONTAINER_ID]) return CONTAINER_ID
+    const parent = (dom as unknown as Record<string, number | undefined>)[NODE_ID]
+    // The expando stays on released nodes: trust it only if the table still maps it back.
+    return parent !== undefined && parent < this.table.nodes.length && this.table.nodes[parent] === dom ? parent : NO_PARENT
+  }
+
+  private expectFreeId(id: number, at: number, code: number): void {
+    if (id === CONTAINER_ID || id >= MAX_ID) throw new MalformedPatchError(`${OP_NAMES[code]} with invalid node id ${id}`, at)
+    if (this.kindOf(id) !== KIND_NONE) throw new MalformedPatchError(`${OP_NAMES[code]} reuses node id ${id}, which is still in use`, at)
+  }
+
+  /** `kind` KIND_NONE accepts any existing node. */
+  private expectNode(id: number, kind: number, at: number, code: number): void {
+    // The container is in the table, so "unknown node" would be wrong: using it here is a format error.
+    if (id === CONTAINER_ID) throw new MalformedPatchError(`${OP_NAMES[code]} cannot name node id 0, the root container`, at)
+    const actual = this.kindOf(id)
+    if (actual === KIND_NONE) throw new UnknownNodeError(id, OP_NAMES[code], at)
+    if (kind !== KIND_NONE && actual !== kind) {
+      throw new MalformedPatchError(`${OP_NAMES[code]} expects ${kind === KIND_TEXT ? "a text" : "an element"} node, but node ${id} is not one`, at)
+    }
+  }
+
+  private expectElement(id: number, at: number, code: number): void {
+    this.expectNode(id, KIND_ELEMENT, at, code)
+  }
+
+  private stringDefined(id: number): boolean {
+    if (id < this.stringStamp.length && this.stringStamp[id] === this.pass) return this.stringScratch[id] === 1
+    return id < this.table.strings.length && this.table.strings[id] !== undefined
+  }
+
+  private simulateString(id: number, defined: number): void {
+    if (id >= this.stringStamp.length) {
+      this.stringStamp = grow32(this.stringStamp, id)
+      this.stringScratch = grow8(this.stringScratch, id)
+    }
+    this.stringStamp[id] = this.pass
+    this.stringScratch[id] = defined
+  }
+
+  private expectString(id: number, at: number): void {
+    if (!this.stringDefined(id)) throw new MalformedPatchError(`unknown string id ${id}`, at)
+  }
+}
