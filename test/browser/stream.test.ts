@@ -58,7 +58,7 @@ describeBrowser("Suspense and streams in Chromium", () => {
     await page.waitForFunction((text) => document.getElementById("echo")!.textContent === text, typed)
     expect(await page.inputValue("#text")).toBe(typed)
     const check = await page.evaluate(() => {
-      const items = document.querySelectorAll("#list > li")
+      const items = document.querySelectorAll("#list li")
       let ordered = true
       for (let i = 0; i < items.length; i++) if (items[i].textContent !== `item ${i}`) ordered = false
       return { count: items.length, ordered }
