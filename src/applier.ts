@@ -283,7 +283,21 @@ export class Applier {
   }
 }
 
+/**
+ * Sets a DOM property. A setter may refuse a value in ways validation cannot foresee (a
+ * read-only property, `value` of a file input, a setter that takes only strings): the
+ * element then keeps its value, as when it sanitizes one, instead of the list stopping
+ * half-applied (found by test/property/decoder-fuzz.test.ts).
+ */
 function setProperty(node: Node, name: string, kind: number, value: string): void {
+  try {
+    assignProperty(node, name, kind, value)
+  } catch {
+    // Refused by the element: see above.
+  }
+}
+
+function assignProperty(node: Node, name: string, kind: number, value: string): void {
   const target = node as unknown as Record<string, unknown>
   switch (kind) {
     case PROP_STRING:

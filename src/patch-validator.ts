@@ -3,6 +3,8 @@ import {
   ARG_SHIFT,
   CONTAINER_ID,
   Header,
+  NAMESPACES,
+  NS_HTML,
   HEADER_WORDS,
   NS_MATHML,
   OP_APPEND,
@@ -34,6 +36,14 @@ import { grow32, grow8, growI32, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NOD
 const NO_PARENT = -1
 const PARENT_UNREAD = 0xffffffff
 
+/** What the DOM said of a string as a name (PatchValidator.names): asked, and accepted, per use. */
+const NAME_TAG_ASKED = 1 << 0
+const NAME_TAG_OK = 1 << 1
+const NAME_NS_TAG_ASKED = 1 << 2
+const NAME_NS_TAG_OK = 1 << 3
+const NAME_ATTR_ASKED = 1 << 4
+const NAME_ATTR_OK = 1 << 5
+
 /**
  * Checks a whole patch list before the applier touches the DOM: structure, opcodes, node
  * ids (against the node table as the list itself changes it), string ids, and the tree
@@ -59,6 +69,20 @@ export class PatchValidator {
   private clearedAt = new Uint32Array(1024)
   private stringStamp = new Uint32Array(1024)
   private stringScratch = new Uint8Array(1024)
+  /**
+   * Per string id, NAME_* bits: whether the DOM accepts it as a tag or attribute name. A
+   * name the DOM refuses (createElement, setAttribute throw InvalidCharacterError) would
+   * stop a list half-applied, so it is refused here; the DOM is asked once per string id
+   * (cleared when a list defines the id anew), so a 10,000-row list asks once per tag.
+   */
+  private names = new Uint8Array(1024)
+  /** Where each new string of the list being checked starts in `text`, and its length (for new ids of this pass). */
+  private stringStart = new Uint32Array(1024)
+  private stringLength = new Uint32Array(1024)
+  private text = ""
+  /** An inert document (a template's: no custom element constructors run) and a detached element, to ask the DOM about names. */
+  private probeDocument: Document | null = null
+  private probeElement: Element | null = null
   private pass = 0
   private readonly decoder = new TextDecoder()
 
@@ -85,11 +109,15 @@ export class PatchValidator {
       if (id >= MAX_ID) throw new MalformedPatchError(`string id ${id} out of range`, opEnd + i)
       if (this.stringDefined(id)) throw new MalformedPatchError(`string id ${id} is defined twice`, opEnd + i)
       this.simulateString(id, 1)
+      this.names[id] = 0
+      this.stringStart[id] = chars
+      this.stringLength[id] = words[opEnd + count + i]
       chars += words[opEnd + count + i]
     }
     const bytes = words[Header.StringBytes]
     const text = bytes === 0 ? "" : this.decoder.decode(new Uint8Array(buffer, (opEnd + 2 * count) * 4, bytes))
     if (text.length !== chars) throw new MalformedPatchError("string lengths do not match the string bytes", opEnd + count)
+    this.text = text
 
     for (let at = HEADER_WORDS; at < opEnd;) {
       const size = opSize(words, at, opEnd)
@@ -107,6 +135,7 @@ export class PatchValidator {
         this.expectFreeId(w[at + 1], at, code)
         if (arg > NS_MATHML) throw new MalformedPatchError(`unknown namespace ${arg}`, at)
         this.expectString(w[at + 2], at)
+        this.expectName(w[at + 2], arg === NS_HTML ? NAME_TAG_ASKED : NAME_NS_TAG_ASKED, arg, at, code)
         this.simulateNode(w[at + 1], KIND_ELEMENT, at)
         return
       case OP_CREATE_TEXT:
@@ -123,6 +152,7 @@ export class PatchValidator {
         this.expectElement(w[at + 1], at, code)
         this.expectString(w[at + 2], at)
         this.expectString(w[at + 3], at)
+        if (code === OP_SET_ATTR) this.expectName(w[at + 2], NAME_ATTR_ASKED, 0, at, code)
         return
       case OP_REMOVE_ATTR:
       case OP_REMOVE_STYLE:
@@ -270,6 +300,9 @@ export class PatchValidator {
     if (id >= this.stringStamp.length) {
       this.stringStamp = grow32(this.stringStamp, id)
       this.stringScratch = grow8(this.stringScratch, id)
+      this.names = grow8(this.names, id)
+      this.stringStart = grow32(this.stringStart, id)
+      this.stringLength = grow32(this.stringLength, id)
     }
     this.stringStamp[id] = this.pass
     this.stringScratch[id] = defined
@@ -277,5 +310,46 @@ export class PatchValidator {
 
   private expectString(id: number, at: number): void {
     if (!this.stringDefined(id)) throw new MalformedPatchError(`unknown string id ${id}`, at)
+  }
+
+  /** The defined string `id`: new in this list, or from the table. */
+  private stringText(id: number): string {
+    if (id < this.stringStamp.length && this.stringStamp[id] === this.pass) {
+      const start = this.stringStart[id]
+      return this.text.substring(start, start + this.stringLength[id])
+    }
+    return this.table.strings[id]!
+  }
+
+  /** `asked`: a NAME_*_ASKED bit; its OK bit is the next one up. `namespace`: for tags. */
+  private expectName(id: number, asked: number, namespace: number, at: number, code: number): void {
+    if (id >= this.names.length) this.names = grow8(this.names, id)
+    let state = this.names[id]
+    if ((state & asked) === 0) {
+      state |= asked | (this.domAccepts(this.stringText(id), asked, namespace) ? asked << 1 : 0)
+      this.names[id] = state
+    }
+    if ((state & (asked << 1)) === 0) {
+      const what = asked === NAME_ATTR_ASKED ? "an attribute name" : "a tag name"
+      throw new MalformedPatchError(`${OP_NAMES[code]} uses string id ${id}, ${JSON.stringify(this.stringText(id))}, which the DOM refuses as ${what}`, at)
+    }
+  }
+
+  private domAccepts(name: string, asked: number, namespace: number): boolean {
+    if (this.probeDocument === null) {
+      const owner = this.table.nodes[CONTAINER_ID]!.ownerDocument!
+      this.probeDocument = owner.createElement("template").content.ownerDocument ?? owner
+      this.probeElement = this.probeDocument.createElement("div")
+    }
+    try {
+      if (asked === NAME_ATTR_ASKED) {
+        this.probeElement!.setAttribute(name, "")
+        this.probeElement!.removeAttribute(name)
+      } else if (asked === NAME_TAG_ASKED) this.probeDocument.createElement(name)
+      else this.probeDocument.createElementNS(NAMESPACES[namespace], name)
+      return true
+    } catch {
+      return false
+    }
   }
 }
