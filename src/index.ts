@@ -10,9 +10,11 @@ export {
   type Root,
   type RootOptions,
   type RootStats,
-  type WorkerLike
+  type WorkerLike,
+  type WorkerSource
 } from "./create-root.ts"
 export type { LaneOptions, LaneTuning } from "./lane-options.ts"
+export type { RecoverOptions } from "./recovery.ts"
 export {
   ApplyError,
   InvalidOptionError,

@@ -20,9 +20,16 @@ export function serveProgram<Model, Msg, R>(program: Program<Model, Msg, R>, end
   const api = {
     roots,
     async mount(port: MessagePort, options: MountOptions): Promise<MountReply> {
-      const root = await RootRuntime.start(program, port as unknown as DataPort, options)
-      roots.set(options.rootId, root)
+      // The lock first: the reply then goes out before the first render keeps this thread busy.
       const release = options.lifeLock === undefined ? null : await holdLifeLock(options.lifeLock)
+      let root: RootRuntime<Model, Msg, R>
+      try {
+        root = await RootRuntime.start(program, port as unknown as DataPort, options)
+      } catch (error) {
+        release?.()
+        throw error
+      }
+      roots.set(options.rootId, root)
       if (release !== null) lifeLocks.set(options.rootId, release)
       return { lifeLock: release !== null }
     },

@@ -1,0 +1,165 @@
+import type { Page } from "playwright-core"
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest"
+import { type BrowserSuite, describeBrowser, openBrowserSuite } from "./_chromium.ts"
+
+/**
+ * Faults with real Workers (examples/faults): a worker terminated while a counter streams
+ * and a 5,000-row list re-renders is restarted from its last snapshot, with nothing
+ * acknowledged lost; a worker whose script 404s, or that throws at start, shows the error
+ * state at once; the placeholder shows until the first commit.
+ */
+interface Counters {
+  readonly direct: number
+  readonly via: number
+  readonly tick: number
+}
+
+interface FaultsWindow {
+  faults: {
+    root: { dispatch(msg: unknown, options?: { lane?: string }): void; flush(): Promise<void>; stats: { restarts: number; commits: number; journalLength: number } }
+    workers: unknown[]
+    errors: Array<{ kind: string; message: string }>
+    sent: { direct: number; incLater: number; ticks: number }
+    stream(ms: number, perFrame?: number): Promise<void>
+    crash(): Counters
+    counters(): Counters
+    freshRender(model: Counters): Promise<string>
+  }
+}
+
+describeBrowser("faults in Chromium", () => {
+  let suite: BrowserSuite
+  const pages: Page[] = []
+
+  beforeAll(async () => {
+    suite = await openBrowserSuite()
+  })
+
+  afterAll(async () => {
+    await suite?.close()
+  })
+
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close()
+    expect(suite.errors.splice(0)).toEqual([])
+  })
+
+  const open = async (query: string): Promise<Page> => {
+    const page = await suite.context.newPage()
+    pages.push(page)
+    await page.goto(`${suite.server.url}faults/${query}`)
+    return page
+  }
+
+  it("a worker terminated mid-stream: pending flushes reject before a 1 s deadline, the app restarts from its snapshot, no acknowledged message is lost, and the DOM is a fresh render of the restored model", async () => {
+    const page = await open("")
+    await page.waitForFunction(() => document.querySelectorAll("#rows > li").length === 5_000)
+    const run = await page.evaluate(async () => {
+      const f = (window as unknown as FaultsWindow).faults
+      const streaming = f.stream(1500)
+      // Let commits, journal posts and snapshots flow first.
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      // Flushes waiting on the worker when it dies: they must fail, fast. The worker is kept
+      // busy (5,000 rows to re-render) so that it cannot answer them before it dies.
+      f.root.dispatch({ type: "tick" }, { lane: "transition" })
+      f.sent.ticks++
+      const flushes = [f.root.flush(), f.root.flush(), f.root.flush()]
+      const settled = flushes.map((flush) =>
+        Promise.race([
+          flush.then(() => "resolved", (error: { kind?: string }) => `rejected: ${error.kind}`),
+          new Promise<string>((resolve) => setTimeout(() => resolve("still pending at the 1 s deadline"), 1000))
+        ])
+      )
+      const acknowledged = f.crash()
+      const outcomes = await Promise.all(settled)
+      const journalAtCrash = f.root.stats.journalLength
+      await streaming
+      await f.root.flush()
+      // The commands' results (incDone) are dispatched after the commit that ran them.
+      await f.root.flush()
+      const after = f.counters()
+      const html = document.getElementById("app")!.innerHTML
+      const fresh = await f.freshRender(after)
+      return {
+        outcomes,
+        acknowledged,
+        journalAtCrash,
+        after,
+        sent: { ...f.sent },
+        domIsFresh: html === fresh,
+        rows: document.querySelectorAll("#rows > li").length,
+        restarts: f.root.stats.restarts,
+        workers: f.workers.length,
+        errors: f.errors.map((e) => e.kind)
+      }
+    })
+
+    expect(run.outcomes).toEqual(["rejected: WorkerCrashed", "rejected: WorkerCrashed", "rejected: WorkerCrashed"])
+    expect(run.errors).toEqual(["WorkerCrashed"])
+    expect(run.workers).toBe(2)
+    expect(run.restarts).toBe(1)
+    // The crash came mid-stream: the journal held messages after the last snapshot.
+    expect(run.acknowledged.direct).toBeGreaterThan(0)
+    expect(run.acknowledged.tick).toBeGreaterThan(0)
+    expect(run.journalAtCrash).toBeGreaterThan(0)
+    // No acknowledged message lost; every dispatch, including those in flight and those sent while no worker ran, is folded once.
+    expect(run.after.direct).toBe(run.sent.direct)
+    expect(run.after.tick).toBe(run.sent.ticks)
+    expect(run.after.via).toBeGreaterThanOrEqual(run.acknowledged.via)
+    expect(run.after.via).toBeLessThanOrEqual(run.sent.incLater)
+    expect(run.rows).toBe(5_000)
+    expect(run.domIsFresh).toBe(true)
+
+    // The recovered app is interactive: a click goes through the new worker.
+    await page.click("#inc")
+    await page.waitForFunction((n) => document.getElementById("direct")!.textContent === String(n), run.sent.direct + 1)
+  })
+
+  it("a worker whose script 404s: the error state and onError at once, no restart", async () => {
+    const page = await open("?worker=missing")
+    await page.waitForSelector("[role=alert]")
+    const state = await page.evaluate(async () => {
+      const f = (window as unknown as FaultsWindow).faults
+      const flush = await f.root.flush().then(() => "resolved", (error: { kind?: string }) => `rejected: ${error.kind}`)
+      return { alert: document.querySelector("[role=alert]")!.textContent, errors: f.errors.map((e) => e.kind), flush, workers: f.workers.length, loading: document.querySelector(".loading") !== null }
+    })
+    expect(state.alert).toContain("This app stopped.")
+    expect(state.alert).toContain("failed before it mounted the root")
+    expect(state.errors).toEqual(["MountFailed"])
+    expect(state.flush).toBe("rejected: MountFailed")
+    expect(state.workers).toBe(1)
+    expect(state.loading).toBe(false)
+    // The browser may report the 404 itself ("Failed to load resource"): expected here, and nothing else.
+    for (const line of suite.errors.splice(0)) expect(line).toMatch(/404/)
+  })
+
+  it("a worker that throws at start: the error state with its message and onError at once, no restart", async () => {
+    const page = await open("?worker=throws")
+    await page.waitForSelector("[role=alert]")
+    const state = await page.evaluate(() => {
+      const f = (window as unknown as FaultsWindow).faults
+      return { alert: document.querySelector("[role=alert]")!.textContent, errors: f.errors, workers: f.workers.length }
+    })
+    expect(state.alert).toContain("throws at start")
+    expect(state.errors.map((e) => e.kind)).toEqual(["MountFailed"])
+    expect(state.errors[0].message).toContain("throws at start")
+    expect(state.workers).toBe(1)
+  })
+
+  it("the placeholder shows until the first commit, then is gone", async () => {
+    // The worker spins 500 ms before serving: a slow boot.
+    const page = await open("?bootMs=500")
+    const before = await page.evaluate(() => ({
+      loading: document.querySelector("#app > .loading")?.textContent ?? null,
+      commits: (window as unknown as FaultsWindow).faults.root.stats.commits
+    }))
+    expect(before).toEqual({ loading: "Loading…", commits: 0 })
+    await page.waitForFunction(() => document.querySelectorAll("#rows > li").length === 5_000)
+    const after = await page.evaluate(() => ({
+      loading: document.querySelector(".loading") !== null,
+      commits: (window as unknown as FaultsWindow).faults.root.stats.commits,
+      first: document.getElementById("app")!.firstElementChild!.tagName
+    }))
+    expect(after).toEqual({ loading: false, commits: 1, first: "MAIN" })
+  })
+})
