@@ -82,10 +82,14 @@ async function buildShuttlePage(spec) {
   const options = { ...common, jsx: "automatic", jsxImportSource: "shuttle", alias: shuttleAlias }
   await Promise.all([
     build({ ...options, entryPoints: [join(source, spec.entry)], outfile: join(out, "main.js") }),
-    build({ ...options, entryPoints: [join(source, spec.worker)], outfile: join(out, "app.worker.js") })
+    spec.worker === undefined ? null : build({ ...options, entryPoints: [join(source, spec.worker)], outfile: join(out, "app.worker.js") })
   ])
   await page(spec.name, spec.title, out)
-  return { name: spec.name, main: await sizeOf(join(out, "main.js")), worker: await sizeOf(join(out, "app.worker.js")) }
+  return {
+    name: spec.name,
+    main: await sizeOf(join(out, "main.js")),
+    ...(spec.worker === undefined ? {} : { worker: await sizeOf(join(out, "app.worker.js")) })
+  }
 }
 
 /** The driver's Node modules: the table model (its mirror) and the patch-list profiler. */

@@ -20,6 +20,7 @@ import { BASELINE, LIBRARIES } from "./lib/libraries.mjs"
 import { expectation, expectedMarks, OPS } from "./lib/ops.mjs"
 import { analyze, printConsole, writeReports } from "./lib/report.mjs"
 import { runThroughput } from "./lib/throughput.mjs"
+import { runApplyBench } from "./lib/apply-browser.mjs"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, "..", "..")
@@ -33,7 +34,9 @@ const HELP = `Usage: node bench/jfb/run.mjs [options]
   --ops a,b           operations to run (${OPS.map((o) => o.id).join(", ")})
   --samples N         timed samples per op and library (default 5)
   --samples-big N     timed samples for 10,000-row ops (default 3)
-  --warmups N         untimed runs per op and library before the samples (default 2)
+  --warmups N         untimed runs per op and library before the samples (default 1)
+  --warmups-big N     untimed runs before the samples of 10,000-row ops (default 0: the
+                      1,000-row ops before them run the same code)
   --throttle N|jfb    CPU slowdown via CDP Emulation.setCPUThrottlingRate during timed
                       samples: a factor for every op, or "jfb" for jfb's per-op factors
                       (it slows the page's main thread; Shuttle's worker is not slowed)
@@ -48,7 +51,7 @@ const HELP = `Usage: node bench/jfb/run.mjs [options]
 
 function parseArgs(argv) {
   const args = {
-    only: null, ops: null, samples: 5, samplesBig: 3, warmups: 2, throttle: null,
+    only: null, ops: null, samples: 5, samplesBig: 3, warmups: 1, warmupsBig: 0, throttle: null,
     throughput: true, jfb: true, seconds: 3, messages: 100_000, build: true, examples: true,
     out: join(repo, "bench", "results")
   }
@@ -70,6 +73,7 @@ function parseArgs(argv) {
       case "--samples": args.samples = count(value(i, arg), arg, 1); i++; break
       case "--samples-big": args.samplesBig = count(value(i, arg), arg, 1); i++; break
       case "--warmups": args.warmups = count(value(i, arg), arg, 0); i++; break
+      case "--warmups-big": args.warmupsBig = count(value(i, arg), arg, 0); i++; break
       case "--throttle": {
         const v = value(i, arg)
         args.throttle = v === "jfb" ? "jfb" : count(v, arg, 1)
@@ -130,7 +134,10 @@ async function openLibrary(context, baseUrl, lib, errors) {
     await page.goto(`${baseUrl}${lib.name}/`)
     await page.waitForSelector("#run", { timeout: 20_000 })
     await page.waitForSelector("table.test-data > tbody", { state: "attached", timeout: 20_000 })
-    if (lib.shuttle) await page.evaluate(() => window.shuttleRoot.ready)
+    if (lib.shuttle) {
+      await page.evaluate(() => window.shuttleRoot.ready)
+      if (page.workers().length === 0) throw new Error("the page started no worker")
+    }
   } catch (error) {
     throw new Error(`${lib.name}: the page did not show the jfb table (${error.message.split("\n")[0]})${errors.length > 0 ? `\npage errors:\n${errors.join("\n")}` : ""}`)
   }
@@ -196,6 +203,8 @@ async function main() {
         if (timed) {
           await page.bringToFront()
           await tab.cdp.send("HeapProfiler.collectGarbage")
+          // Shuttle's worker too: its garbage is Shuttle's, and a collection pending there would land in the sample.
+          for (const worker of page.workers()) await worker.evaluate(() => globalThis.gc())
           await page.evaluate(() => window.__jfb.settle())
         }
         if (op.marks.length > 0) await page.evaluate((indices) => window.__jfb.mark(indices), op.marks)
@@ -255,7 +264,8 @@ async function main() {
         const samples = op.big ? args.samplesBig : args.samples
         const opStarted = Date.now()
         results[op.id] = Object.fromEntries(tabs.map((t) => [t.lib.name, []]))
-        for (const tab of tabs) for (let w = 0; w < args.warmups; w++) await sample(tab, op, false)
+        const warmups = op.big ? args.warmupsBig : args.warmups
+        for (const tab of tabs) for (let w = 0; w < warmups; w++) await sample(tab, op, false)
         for (let s = 0; s < samples; s++) {
           // Rotate the order each round, so no library always runs right after the same one.
           for (let k = 0; k < tabs.length; k++) {
@@ -274,6 +284,7 @@ async function main() {
     if (args.throughput && (args.only === null || args.only.includes("shuttle"))) {
       log("Shuttle throughput")
       throughput = await runThroughput(browser.context, server.url, { seconds: args.seconds, messages: args.messages, burst: 1000, rows: 10_000 }, log)
+      throughput.applier = await runApplyBench(browser.context, server.url, 7, log)
       if (userAgent === "unknown") {
         const page = await browser.context.newPage()
         userAgent = await page.evaluate(() => navigator.userAgent)
@@ -302,7 +313,7 @@ async function main() {
     chromium: /(?:HeadlessChrome|Chrome)\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent,
     shuttleCommit: `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain", "--untracked-files=no"]) === "" ? "" : " (with uncommitted changes)"}`,
     versions: Object.fromEntries(libs.filter((l) => l.version).map((l) => [l.version, packageVersion(l.version)])),
-    settings: { samples: args.samples, samplesBig: args.samplesBig, warmups: args.warmups, throttle: args.throttle ?? 1 },
+    settings: { samples: args.samples, samplesBig: args.samplesBig, warmups: args.warmups, warmupsBig: args.warmupsBig, throttle: args.throttle ?? 1 },
     bundleSizes: sizes
   }
   // Where the bytes of each op's patch list go, from the encoder alone (bench/micro/jfb-patches.ts).

@@ -1,7 +1,7 @@
 // Launches Debian's Chromium the way the browser tests do (test/browser/_chromium.ts; the
 // launch logic is copied, not imported, so the benchmark does not depend on test code):
-// /usr/bin/chromium with TESTING.md's flags and a fresh user-data dir. Never a downloaded
-// browser.
+// /usr/bin/chromium with TESTING.md's flags (plus --js-flags=--expose-gc) and a fresh
+// user-data dir. Never a downloaded browser.
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -20,6 +20,13 @@ export const CHROMIUM_FLAGS = [
   "--disable-sync"
 ]
 
+/**
+ * Added for the benchmark: `gc()` in every isolate, workers included, so a sample can start
+ * after a full collection on the main thread and in Shuttle's worker alike (CDP's
+ * HeapProfiler.collectGarbage reaches only the page's isolate).
+ */
+export const BENCH_FLAGS = ["--js-flags=--expose-gc"]
+
 /** Starts Chromium with a fresh profile; resolves to { context, close() }. */
 export async function launchChromium() {
   if (!existsSync(CHROMIUM_PATH)) {
@@ -31,7 +38,7 @@ export async function launchChromium() {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_FLAGS,
+      args: [...CHROMIUM_FLAGS, ...BENCH_FLAGS],
       viewport: { width: 1024, height: 768 }
     })
   } catch (error) {

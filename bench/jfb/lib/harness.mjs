@@ -59,12 +59,14 @@ export function installHarness() {
   const marked = new Map()
 
   window.__jfb = {
-    /** Waits for two frames and a short idle gap, so a sample starts from a quiet page. */
+    /** Waits for two frames and a short idle gap, so a sample starts from a quiet page (and an idle Shuttle worker). */
     async settle() {
+      const root = window.shuttleRoot
+      // The worker has processed everything and its commits are in the DOM.
+      if (root !== undefined) await root.flush()
       await raf()
       await raf()
       await sleep(20)
-      const root = window.shuttleRoot
       // A Shuttle commit still queued for a frame would land inside the next sample.
       if (root !== undefined) while (root.stats.queuedCommits > 0) await raf()
     },

@@ -24,5 +24,6 @@ export const BASELINE = "vanilla"
 
 /** Pages that are not in the jfb comparison but are built with the others. */
 export const EXTRA_PAGES = [
-  { name: "shuttle-throughput", title: "Shuttle throughput", entry: "main.ts", worker: "app.worker.tsx" }
+  { name: "shuttle-throughput", title: "Shuttle throughput", entry: "main.ts", worker: "app.worker.tsx" },
+  { name: "shuttle-apply", title: "Shuttle applier", entry: "main.ts" }
 ]

@@ -174,6 +174,14 @@ export function printConsole(a, log) {
         `${Math.round(b.messagesPerSecond).toLocaleString("en-US")} msgs/s; ${b.commits} commits (${fixed(b.messagesPerCommit, 0)} msgs each); ` +
         `dispatch ${fixed(b.dispatchUsPerMessage, 2)} µs/msg on the main thread`)
     }
+    const rt = a.throughput.roundTrip
+    if (rt !== undefined) log(`  round trip (dispatch + flush, empty table, ${rt.count}×): median ${ms(rt.medianMs)} ms, p90 ${ms(rt.p90Ms)} ms, min ${ms(rt.minMs)} ms, max ${ms(rt.maxMs)} ms`)
+    if (a.throughput.applier !== undefined) {
+      log(`\nShuttle's applier in Chromium, no worker, no layout (ms, median): Applier.apply vs the same DOM calls made directly`)
+      for (const r of a.throughput.applier) {
+        log(`  ${pad(r.title, 32)} apply ${pad(ms(r.applyMs), 7, true)}  direct ${pad(ms(r.directMs), 7, true)}  ${fixed(r.ratio, 2)}×`)
+      }
+    }
   }
   if (a.targets.length > 0) {
     log(`\nTargets (reported, not asserted)`)
@@ -209,7 +217,7 @@ function markdown(a) {
   push(`| Shuttle | ${m.versions.shuttle ?? "?"}, commit ${m.shuttleCommit} |`)
   const peers = Object.entries(m.versions).filter(([name]) => name !== "shuttle").map(([name, v]) => `${name} ${v}`).join(", ")
   if (peers) push(`| peers | ${peers} |`)
-  push(`| samples | ${m.settings.samples} per op (${m.settings.samplesBig} for 10,000 rows), after ${m.settings.warmups} warm-ups; libraries interleaved, order rotated each round |`)
+  push(`| samples | ${m.settings.samples} per op after ${m.settings.warmups} warm-up(s); ${m.settings.samplesBig} for 10,000 rows after ${m.settings.warmupsBig}; libraries interleaved, order rotated each round |`)
   push(`| CPU throttling | ${m.settings.throttle === "jfb" ? "jfb's per-op factors" : `${m.settings.throttle}×`} (main thread only) |`)
   push("")
   if (a.ops.length > 0) {
@@ -278,6 +286,19 @@ function markdown(a) {
       push(`| ${b.rows.toLocaleString("en-US")} | ${b.messages.toLocaleString("en-US")} | ${b.burst} | ${ms(b.ms)} ms | ${Math.round(b.messagesPerSecond).toLocaleString("en-US")} | ${b.commits} | ${fixed(b.messagesPerCommit, 0)} | ${fixed(b.dispatchUsPerMessage, 2)} µs/msg |`)
     }
     push("")
+    const rt = a.throughput.roundTrip
+    if (rt !== undefined) {
+      push(`Round trip of one message with nothing to render (\`dispatch\` then \`flush()\`, empty table, ${rt.count} times, a quiet frame between): median ${ms(rt.medianMs)} ms, p90 ${ms(rt.p90Ms)} ms, min ${ms(rt.minMs)} ms, max ${ms(rt.maxMs)} ms.`, "")
+    }
+    if (a.throughput.applier !== undefined) {
+      push("## Shuttle's applier in Chromium", "")
+      push("`Applier.apply` on each op's patch list beside the same DOM calls made directly (bench/micro/direct-dom.ts), in the page, from the op's starting state; no worker, and no style or layout inside the timing. Median ms (min).", "")
+      push("| operation | patch bytes | Applier.apply | direct DOM calls | ratio |", "| --- | ---: | ---: | ---: | ---: |")
+      for (const r of a.throughput.applier) {
+        push(`| ${r.title} | ${r.patchBytes.toLocaleString("en-US")} | ${ms(r.applyMs)} (${ms(r.applyMinMs)}) | ${ms(r.directMs)} (${ms(r.directMinMs)}) | ${fixed(r.ratio, 2)}× |`)
+      }
+      push("")
+    }
   }
   if (a.targets.length > 0) {
     push("## Targets (reported, not asserted)", "")
@@ -287,7 +308,7 @@ function markdown(a) {
   }
   push("## Method", "")
   push("- One Chromium (headless, TESTING.md's flags, fresh profile); one tab per library, each in its own renderer process; the pages are production, minified esbuild bundles served from 127.0.0.1.")
-  push("- Each sample: the op's set-up (e.g. create 1,000 rows before an update), two quiet frames, a forced GC (CDP `HeapProfiler.collectGarbage`), then `element.click()` in the page. The page polls for the expected DOM in `requestAnimationFrame` callbacks; the frame whose callback first sees it is the one that renders it, and a `setTimeout(0)` queued there marks the end of that frame. Shuttle's commits come from the worker asynchronously; the same poll waits for them.")
+  push("- Each sample: the op's set-up (e.g. create 1,000 rows before an update), for Shuttle a `root.flush()`, two quiet frames, a forced GC on the main thread (CDP `HeapProfiler.collectGarbage`) and in Shuttle's worker (`gc()`, Chromium runs with `--js-flags=--expose-gc`), then `element.click()` in the page. The page polls for the expected DOM in `requestAnimationFrame` callbacks; the frame whose callback first sees it is the one that renders it, and a `setTimeout(0)` queued there marks the end of that frame. Shuttle's commits come from the worker asynchronously; the same poll waits for them.")
   push("- After every sample (and warm-up) the whole table is checked against a mirror of examples/table/model.ts folded over the same clicks: row count, every row's id, label and class (hash), each row's markup, `#status`, and that kept rows are the same `<tr>` objects (update, select, swap, remove, append) or new ones (replace, clear). Any difference stops the run.")
   push("- Main-thread time is the delta of CDP `Performance.getMetrics` (TaskDuration, ScriptDuration) around the click, which counts only the page's main thread.")
   push("")

@@ -5,6 +5,8 @@
 // - burst: 100,000 `inc` messages dispatched in bursts (one task per burst), then a
 //   flush: the rate at which the worker absorbs batched messages, with the 10,000 rows
 //   mounted and with an empty table.
+// - round trip: one message, then flush, 40 times with the table empty: the latency of a
+//   hop to the worker and back when nothing is rendered.
 // The page reports what its DOM shows; the driver checks every dispatched message arrived.
 
 async function mainThreadMs(cdp) {
@@ -86,8 +88,11 @@ export async function runThroughput(context, baseUrl, options, log) {
         perCommit: perCommit(result.phases)
       })
     }
+    log("  throughput: round trip of one message (dispatch + flush), 0 rows mounted")
+    const times = (await page.evaluate((n) => window.shuttleThroughput.latency(n), 40)).sort((x, y) => x - y)
+    const roundTrip = { count: times.length, medianMs: times[times.length >> 1], p90Ms: times[Math.floor(times.length * 0.9)], minMs: times[0], maxMs: times[times.length - 1] }
     if (errors.length > 0) fail("errors in the page")
-    return { sustained: sustainedResult, bursts }
+    return { sustained: sustainedResult, bursts, roundTrip }
   } finally {
     await page.close()
   }

@@ -14,6 +14,7 @@ interface Window_ {
   fill(count: number): Promise<void>
   sustained(ms: number): Promise<SustainedResult>
   burst(total: number, size: number): Promise<BurstResult>
+  latency(count: number): Promise<number[]>
 }
 
 interface PhaseTotals {
@@ -169,5 +170,22 @@ window.shuttleThroughput = {
     await root.flush()
     const ms = performance.now() - start
     return { total, size, ms, dispatchMs, counter: readNumber("counter"), commits: totals.commits, phases: { ...totals } }
+  },
+  /**
+   * `count` round trips, one at a time: dispatch one `inc`, then `flush()`, which resolves
+   * once the worker has rendered it and its commit is in the DOM. A quiet frame between two.
+   */
+  async latency(count) {
+    const times: number[] = []
+    for (let i = 0; i < count; i++) {
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 5)))
+      const expected = readNumber("counter") + 1
+      const t = performance.now()
+      root.dispatch({ type: "inc" })
+      await root.flush()
+      times.push(performance.now() - t)
+      if (readNumber("counter") !== expected) throw new Error(`latency: the DOM shows counter ${readNumber("counter")}, expected ${expected}`)
+    }
+    return times
   }
 }
