@@ -47,13 +47,14 @@ const HELP = `Usage: node bench/jfb/run.mjs [options]
   --no-build          use bench/jfb/dist as it is (no esbuild, no examples build)
   --no-examples       build bench/jfb pages but reuse examples/dist
   --out DIR           where to write jfb.json, jfb.md, jfb-ratios.svg (default bench/results)
+  --rerender          run nothing: print and rewrite jfb.md and jfb-ratios.svg from DIR/jfb.json
   --help`
 
 function parseArgs(argv) {
   const args = {
     only: null, ops: null, samples: 5, samplesBig: 3, warmups: 1, warmupsBig: 0, throttle: null,
     throughput: true, jfb: true, seconds: 3, messages: 100_000, build: true, examples: true,
-    out: join(repo, "bench", "results")
+    out: join(repo, "bench", "results"), rerender: false
   }
   const value = (i, name) => {
     if (i + 1 >= argv.length) throw new Error(`${name} needs a value`)
@@ -87,6 +88,7 @@ function parseArgs(argv) {
       case "--no-build": args.build = false; break
       case "--no-examples": args.examples = false; break
       case "--out": args.out = value(i, arg); i++; break
+      case "--rerender": args.rerender = true; break
       default: throw new Error(`unknown option ${arg}\n\n${HELP}`)
     }
   }
@@ -158,6 +160,13 @@ class CheckError extends Error {}
 
 async function main() {
   const args = parseArgs(process.argv.slice(2))
+  if (args.rerender) {
+    const analysis = JSON.parse(readFileSync(join(args.out, "jfb.json"), "utf8"))
+    printConsole(analysis, log)
+    const files = await writeReports(analysis, args.out)
+    log(`\nRewrote ${files.map((f) => relative(process.cwd(), f)).join(", ")}`)
+    return
+  }
   const started = Date.now()
   const loadBefore = loadavg()
   const libs = LIBRARIES.filter((l) => args.only === null || args.only.includes(l.name))
@@ -184,7 +193,7 @@ async function main() {
         tab.model = model.init()
         tabs.push(tab)
       }
-      userAgent = await tabs[0].page.evaluate(() => navigator.userAgent)
+      userAgent = (await tabs[0].cdp.send("Browser.getVersion")).product
 
       const act = async (tab, action, msg) => {
         tab.model = model.update(tab.model, msg)
@@ -287,7 +296,8 @@ async function main() {
       throughput.applier = await runApplyBench(browser.context, server.url, 7, log)
       if (userAgent === "unknown") {
         const page = await browser.context.newPage()
-        userAgent = await page.evaluate(() => navigator.userAgent)
+        const cdp = await browser.context.newCDPSession(page)
+        userAgent = (await cdp.send("Browser.getVersion")).product
         await page.close()
       }
     }

@@ -328,34 +328,32 @@ function svg(a) {
   const libs = a.libraries.filter((l) => l.name !== a.baseline)
   const groups = [...a.ops.map((op) => ({ label: op.title, values: libs.map((l) => a.table[op.id][l.name].ratio) })),
     { label: "geometric mean", values: libs.map((l) => a.geomeans[l.name]) }]
-  const width = 980
-  const height = 460
+  const width = 1000
+  const height = 480
   const left = 56
   const right = 16
-  const top = 48
-  const bottom = 120
+  const top = 76
+  const bottom = 150
   const plotW = width - left - right
   const plotH = height - top - bottom
   const all = groups.flatMap((g) => g.values).filter(Number.isFinite)
-  const maxValue = Math.max(1.5, Math.ceil(Math.max(...all, 1) * 4) / 4)
-  const cap = Math.min(maxValue, 6)
+  // Ratios above the cap are drawn to the cap with their value and a ▲, so one outlier does not flatten the rest.
+  const cap = Math.min(3, Math.max(1.5, Math.ceil(Math.max(...all, 1) * 4) / 4))
   const y = (v) => top + plotH - (Math.min(v, cap) / cap) * plotH
   const groupW = plotW / groups.length
   const barW = Math.max(4, (groupW * 0.8) / Math.max(1, libs.length))
   const out = []
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`)
   out.push(`<rect width="${width}" height="${height}" fill="#fff"/>`)
-  out.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(`End-to-end time relative to ${a.baseline} (median / median; lower is better)`)}</text>`)
-  out.push(`<text x="${left}" y="36" fill="#555">${escapeXml(`${a.meta.date.slice(0, 10)}, Chromium ${a.meta.chromium}, ${a.meta.machine.cores} cores${a.meta.settings.throttle === 1 ? "" : `, throttle ${a.meta.settings.throttle}`}`)}</text>`)
-  // Grid and axis.
-  const step = cap <= 2 ? 0.25 : cap <= 4 ? 0.5 : 1
+  out.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">${escapeXml(`End-to-end time relative to ${a.baseline} JS (median / median; 1.00 = ${a.baseline}, lower is better)`)}</text>`)
+  out.push(`<text x="${left}" y="38" fill="#555">${escapeXml(`${a.meta.date.slice(0, 10)}, Chromium ${a.meta.chromium}, ${a.meta.machine.cpu}, ${a.meta.machine.cores} cores${a.meta.settings.throttle === 1 ? "" : `, CPU throttling ${a.meta.settings.throttle}`}; bars above ${cap} are cut (▲)`)}</text>`)
+  const step = cap <= 2 ? 0.25 : 0.5
   for (let v = 0; v <= cap + 1e-9; v += step) {
     out.push(`<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${v === 1 ? "#333" : "#e5e5e5"}" stroke-width="${v === 1 ? 1.5 : 1}"/>`)
     out.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v.toFixed(2)}</text>`)
   }
   if (TARGET_GEOMEAN <= cap) {
     out.push(`<line x1="${left}" x2="${width - right}" y1="${y(TARGET_GEOMEAN).toFixed(1)}" y2="${y(TARGET_GEOMEAN).toFixed(1)}" stroke="#e15759" stroke-dasharray="5 4"/>`)
-    out.push(`<text x="${width - right - 4}" y="${(y(TARGET_GEOMEAN) - 4).toFixed(1)}" text-anchor="end" fill="#e15759">target for the geometric mean: ${TARGET_GEOMEAN}</text>`)
   }
   groups.forEach((g, gi) => {
     const x0 = left + gi * groupW + (groupW - barW * libs.length) / 2
@@ -364,18 +362,22 @@ function svg(a) {
       const x = x0 + li * barW
       const yTop = y(v)
       out.push(`<rect x="${x.toFixed(1)}" y="${yTop.toFixed(1)}" width="${(barW - 1).toFixed(1)}" height="${(top + plotH - yTop).toFixed(1)}" fill="${COLORS[li % COLORS.length]}"><title>${escapeXml(`${libs[li].title}, ${g.label}: ${v.toFixed(2)}×`)}</title></rect>`)
-      out.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${(yTop - 3).toFixed(1)}" text-anchor="middle" font-size="9" fill="#333">${v > cap ? "▲" : ""}${v.toFixed(2)}</text>`)
+      out.push(`<text transform="translate(${(x + barW / 2 + 3).toFixed(1)},${(yTop - 3).toFixed(1)}) rotate(-90)" font-size="9" fill="#333">${v.toFixed(2)}${v > cap ? " ▲" : ""}</text>`)
     })
     const cx = left + gi * groupW + groupW / 2
-    out.push(`<text transform="translate(${cx.toFixed(1)},${top + plotH + 12}) rotate(30)" font-size="11" fill="#222"${gi === groups.length - 1 ? ' font-weight="bold"' : ""}>${escapeXml(g.label)}</text>`)
+    out.push(`<text transform="translate(${cx.toFixed(1)},${top + plotH + 14}) rotate(-30)" text-anchor="end" font-size="11" fill="#222"${gi === groups.length - 1 ? ' font-weight="bold"' : ""}>${escapeXml(g.label)}</text>`)
   })
-  // Legend.
+  const legendY = height - 14
   libs.forEach((l, li) => {
     const x = left + li * 170
-    const yy = height - 16
-    out.push(`<rect x="${x}" y="${yy - 10}" width="12" height="12" fill="${COLORS[li % COLORS.length]}"/>`)
-    out.push(`<text x="${x + 16}" y="${yy}">${escapeXml(l.title)}</text>`)
+    out.push(`<rect x="${x}" y="${legendY - 10}" width="12" height="12" fill="${COLORS[li % COLORS.length]}"/>`)
+    out.push(`<text x="${x + 16}" y="${legendY}">${escapeXml(l.title)}</text>`)
   })
+  if (TARGET_GEOMEAN <= cap) {
+    const x = left + libs.length * 170
+    out.push(`<line x1="${x}" x2="${x + 24}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="#e15759" stroke-dasharray="5 4"/>`)
+    out.push(`<text x="${x + 30}" y="${legendY}">target for Shuttle's geometric mean (${TARGET_GEOMEAN})</text>`)
+  }
   out.push(`</svg>`)
   return out.join("\n") + "\n"
 }
