@@ -1,7 +1,7 @@
 // The js-framework-benchmark in Chromium: Shuttle beside hand-written vanilla JS, Inferno,
 // Preact and React, interleaved in one browser run, then Shuttle's throughput.
 //
-//   node bench/jfb/run.mjs                          # everything (about 5 minutes here)
+//   node bench/jfb/run.mjs                          # everything (3.5 to 5.5 minutes on 2 busy cores)
 //   node bench/jfb/run.mjs --only shuttle --ops create1k,select --samples 3
 //   node bench/jfb/run.mjs --help
 //
