@@ -21,6 +21,12 @@ export interface DataPort {
 }
 
 const CONTINUOUS = new Set(CONTINUOUS_EVENT_TYPES)
+/**
+ * Commits sent and not yet acknowledged, beyond which non-Sync work waits: when the main
+ * thread falls behind (a slow layout), messages pile up in the worker and are folded into
+ * one commit, instead of queueing a commit per message on the main thread.
+ */
+const MAX_IN_FLIGHT = 2
 /** Stats of the commit that shows the minimal error view. */
 const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false }
 const FRAME_MS = 16
@@ -47,6 +53,8 @@ export class RootRuntime<Model, Msg, R> {
   private frameReady = false
   private frameTimer: ReturnType<typeof setTimeout> | null = null
   private closed = false
+  /** Commits posted and not yet acknowledged (see MAX_IN_FLIGHT). */
+  private inFlight = 0
   /** Crash recovery (workers/journal.ts), when the main thread asked for it. */
   private journal: RootJournal | null = null
   private readonly program: Program<Model, Msg, R>
@@ -157,6 +165,9 @@ export class RootRuntime<Model, Msg, R> {
         break
       case "ack":
         this.renderer.acknowledge(data.commitId, data.buffer)
+        this.inFlight = Math.max(0, this.inFlight - 1)
+        // A backlog held back while the main thread was busy can render now, as one batch.
+        if (this.scheduler.pending > 0) this.requestRender()
         break
       case "flush":
         this.flushSeqs.push(data.seq)
@@ -217,11 +228,14 @@ export class RootRuntime<Model, Msg, R> {
         let working = true
         while (working && !root.closed) {
           const urgent = root.flushSeqs.length > 0
-          const step = root.scheduler.step(root.frameReady || urgent, urgent)
+          const step = root.scheduler.step(root.frameReady || urgent, urgent, root.inFlight >= MAX_IN_FLIGHT)
           switch (step.kind) {
             case "idle":
               root.frameReady = false
               root.answerFlushes()
+              working = false
+              break
+            case "wait-ack":
               working = false
               break
             case "wait-frame":
@@ -234,7 +248,10 @@ export class RootRuntime<Model, Msg, R> {
               break
             case "commit":
               if (step.info.lane === LANE_CONTINUOUS) root.frameReady = false
-              if (step.buffer !== null) root.port.postMessage({ t: "commit", buffer: step.buffer, info: step.info }, [step.buffer])
+              if (step.buffer !== null) {
+                root.inFlight++
+                root.port.postMessage({ t: "commit", buffer: step.buffer, info: step.info }, [step.buffer])
+              }
               for (const command of step.commands) yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
               yield* root.runSideEffects()
               yield* root.syncSubscriptions()
@@ -242,6 +259,7 @@ export class RootRuntime<Model, Msg, R> {
             case "error":
               root.report(new RenderError({ phase: "view", cause: step.cause }))
               if (step.buffer !== null) {
+                root.inFlight++
                 root.port.postMessage({ t: "commit", buffer: step.buffer, info: ERROR_VIEW_INFO }, [step.buffer])
                 yield* root.runSideEffects()
               }

@@ -18,6 +18,8 @@ export type StepResult =
   | { readonly kind: "yield" }
   /** Only Continuous work is pending: step again at the next frame. */
   | { readonly kind: "wait-frame" }
+  /** The main thread has commits to apply: non-Sync work waits for an ack, and batches meanwhile. */
+  | { readonly kind: "wait-ack" }
   /** A render finished: send `buffer` (null: nothing changed), run `commands`. */
   | { readonly kind: "commit"; readonly buffer: ArrayBuffer | null; readonly info: CommitInfo; readonly commands: readonly unknown[] }
   /**
@@ -107,8 +109,9 @@ export class LaneScheduler<Model, Msg> {
   /**
    * Does the next piece of work. `frameReady`: a frame boundary passed since Continuous
    * work was queued. `urgent` (a flush is waiting): render everything now, unsliced.
+   * `backpressure`: the main thread is behind, so only Sync (or expired) work renders now.
    */
-  step(frameReady: boolean, urgent = false): StepResult {
+  step(frameReady: boolean, urgent = false, backpressure = false): StepResult {
     const job = this.job
     if (job !== null) {
       if (urgent) job.expired = true
@@ -127,6 +130,7 @@ export class LaneScheduler<Model, Msg> {
     const expiredLane = urgent ? this.queue.lowestPendingLane() : this.queue.expiredLane(now, this.timeouts)
     const expired = expiredLane >= lane && lane > LANE_SYNC
     const renderLane = expired ? expiredLane : lane
+    if (backpressure && !urgent && !expired && renderLane > LANE_SYNC) return { kind: "wait-ack" }
     if (renderLane === LANE_CONTINUOUS && !frameReady && !expired) return { kind: "wait-frame" }
 
     const updateStart = this.clock()

@@ -40,8 +40,8 @@ export function createLaneHarness<Model, Msg>(init: Model, update: (model: Model
       frameReady = true
     },
     /** One scheduler step; a commit is applied to the DOM at once. */
-    step(urgent = false): StepResult {
-      const result = scheduler.step(frameReady, urgent)
+    step(urgent = false, backpressure = false): StepResult {
+      const result = scheduler.step(frameReady, urgent, backpressure)
       if (result.kind === "commit") {
         if (result.info.lane === 1) frameReady = false
         if (result.buffer !== null) {

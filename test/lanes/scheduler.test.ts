@@ -134,3 +134,25 @@ describe("expiry flag", () => {
     expect(h.commits[0]).toMatchObject({ lane: LANE_SYNC, expired: false })
   })
 })
+
+describe("backpressure", () => {
+  it("while the main thread is behind, non-Sync work waits and then renders as one batch; Sync still renders", () => {
+    const h = start()
+    for (const letter of "abc") h.scheduler.enqueue(letter, LANE_DEFAULT)
+    expect(h.step(false, true).kind).toBe("wait-ack")
+    h.scheduler.enqueue("S", LANE_SYNC)
+    expect(h.step(false, true).kind).toBe("commit")
+    expect(h.commits[0]).toMatchObject({ lane: LANE_SYNC, model: "S" })
+    for (const letter of "de") h.scheduler.enqueue(letter, LANE_DEFAULT)
+    expect(h.step(false, true).kind).toBe("wait-ack")
+    h.run()
+    expect(h.commits).toHaveLength(2)
+    expect(h.commits[1]).toMatchObject({ lane: LANE_DEFAULT, model: "abcSde", messages: 5 })
+  })
+
+  it("a flush is not held back", () => {
+    const h = start()
+    h.scheduler.enqueue("a", LANE_DEFAULT)
+    expect(h.step(true, true).kind).toBe("commit")
+  })
+})
