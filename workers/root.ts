@@ -1,6 +1,6 @@
 import { Cause, Effect, Exit, Fiber, Layer, Queue, Scheduler, Scope } from "effect"
 import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../src/protocol/lanes.ts"
-import type { FromWorker, MountOptions, ToWorker } from "../src/protocol/messages.ts"
+import type { FromWorker, MountOptions, ToWorker, WorkerTables } from "../src/protocol/messages.ts"
 import type { ErrorBoundaryProps } from "./error-boundary.ts"
 import { RenderError } from "./errors.ts"
 import type { ComponentInstance } from "./instance.ts"
@@ -151,6 +151,10 @@ export class RootRuntime<Model, Msg, R> {
     return this.renderer.tableSizes
   }
 
+  private workerTables(): WorkerTables {
+    return { ...this.renderer.tableSizes, subscriptions: this.subscriptions.size }
+  }
+
   private receive(data: ToWorker): void {
     switch (data.t) {
       case "dispatch":
@@ -250,7 +254,7 @@ export class RootRuntime<Model, Msg, R> {
               if (step.info.lane === LANE_CONTINUOUS) root.frameReady = false
               if (step.buffer !== null) {
                 root.inFlight++
-                root.port.postMessage({ t: "commit", buffer: step.buffer, info: step.info }, [step.buffer])
+                root.port.postMessage({ t: "commit", buffer: step.buffer, info: { ...step.info, worker: root.workerTables() } }, [step.buffer])
               }
               for (const command of step.commands) yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
               yield* root.runSideEffects()

@@ -50,6 +50,26 @@ export interface CommitInfo {
   readonly interruptions: number
   /** The lane had waited past its timeout (or a flush was waiting) and rendered unsliced. */
   readonly expired: boolean
+  /** The worker's tables after this commit: watch them to see memory stay flat. */
+  readonly worker?: WorkerTables
+}
+
+/** Sizes of one root's tables in the worker. */
+export interface WorkerTables {
+  /** Node ids the main thread holds. */
+  readonly liveNodes: number
+  /** Released ids waiting for an ack before reuse. */
+  readonly waitingIds: number
+  /** Interned strings. */
+  readonly strings: number
+  /** Patch buffers back from the main thread, ready for reuse. */
+  readonly pooledBuffers: number
+  /** ArrayBuffers the encoder ever allocated (flat once warm). */
+  readonly bufferAllocations: number
+  /** Cached resources. */
+  readonly resources: number
+  /** Running subscriptions. */
+  readonly subscriptions: number
 }
 
 /** Main → worker, on the data port. */

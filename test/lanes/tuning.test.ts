@@ -71,6 +71,9 @@ describe("per-commit stats", () => {
     for (const key of ["updateMs", "viewMs", "diffMs", "encodeMs", "applyMs"] as const) expect(last[key]).toBeGreaterThanOrEqual(0)
     expect(last.patchBytes).toBeGreaterThan(0)
     expect(root.stats.lastCommit).toEqual(last)
+    // The worker's tables travel with each commit.
+    expect(last.worker).toMatchObject({ liveNodes: 11, waitingIds: 0, resources: 0, subscriptions: 0 })
+    expect(last.worker!.strings).toBeGreaterThan(0)
     await cleanup()
   })
 })
