@@ -313,6 +313,7 @@ export function createRoot(container: Element, worker: WorkerSource, options: Ro
       }
     }
     session = current
+    resetBefore = null
     target.addEventListener("error", current.onWorkerError as EventListener)
     target.addEventListener("messageerror", current.onWorkerError as EventListener)
     current.port.onmessage = (event: MessageEvent<FromWorker>) => receive(current, event.data)
