@@ -60,6 +60,9 @@ const root = createRoot(container, () => {
 }, {
   placeholder: '<p class="loading">Loading…</p>',
   recover: { retries: 3, backoffMs },
+  // The counters' messages arrive every frame and would interrupt the 5,000-row Transition
+  // render again and again: let it expire soon, so the list re-renders while they stream.
+  lanes: { transition: { timeoutMs: 150 } },
   onError(error: ShuttleError) {
     errors.push({ kind: (error as WorkerError).kind ?? error._tag, message: error.message, at: performance.now() })
   },
