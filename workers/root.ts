@@ -66,7 +66,11 @@ export class RootRuntime<Model, Msg, R> {
   private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable, restored?: { readonly model: unknown }) {
     this.port = port
     this.program = program
-    this.subscriptions = new SubscriptionSet<Msg, R>((msg) => this.deliverFromSubscription(msg), (error) => this.report(new RenderError({ phase: "subscriptions", cause: error })))
+    this.subscriptions = new SubscriptionSet<Msg, R>(
+      (msg) => this.deliverFromSubscription(msg),
+      (error) => this.report(new RenderError({ phase: "subscriptions", cause: error })),
+      () => this.inFlight >= MAX_IN_FLIGHT
+    )
     this.rootId = rootId
     this.scope = scope
     this.renderer = new Renderer(rootId)

@@ -34,10 +34,13 @@ export class SubscriptionSet<Msg, R> {
   private readonly running = new Map<string, Fiber.Fiber<void, never>>()
   private readonly deliver: (msg: Msg) => void
   private readonly report: (error: unknown) => void
+  private readonly backlogged: () => boolean
 
-  constructor(deliver: (msg: Msg) => void, report: (error: unknown) => void) {
+  /** `backlogged()`: the main thread is behind; subscriptions pause (backpressure) until it is not. */
+  constructor(deliver: (msg: Msg) => void, report: (error: unknown) => void, backlogged: () => boolean) {
     this.deliver = deliver
     this.report = report
+    this.backlogged = backlogged
   }
 
   get size(): number {
@@ -70,11 +73,14 @@ export class SubscriptionSet<Msg, R> {
     const stream = Stream.isStream(subscription) ? subscription : subscription.stream
     const perFrame = Stream.isStream(subscription) ? DEFAULT_PER_FRAME : subscription.perFrame ?? DEFAULT_PER_FRAME
     let count = 0
+    // After `perFrame` messages, wait a frame, and more while the main thread is behind:
+    // a chunk reaches the screen before the next one is pulled.
+    const wait = Effect.sleep(FRAME_MS).pipe(Effect.repeat({ while: () => this.backlogged() }))
     const take = (msg: Msg): Effect.Effect<void> => {
       this.deliver(msg)
       if (++count < perFrame) return Effect.void
       count = 0
-      return Effect.sleep(FRAME_MS)
+      return wait
     }
     // A stream that ends stays in `running` (done) so it is not restarted while its key is wanted.
     return Stream.runForEach(stream, take).pipe(
