@@ -211,6 +211,24 @@ describe("commands and services", () => {
     expect(container.textContent).toBe("hello ada")
   })
 
+  it("a failing command is reported, keeps the model, and the next 100 messages still apply", async () => {
+    const errors: ShuttleError[] = []
+    const { container, root } = mount({
+      init: 0,
+      update: (n: number, msg: "fail" | "inc") =>
+        msg === "fail" ? withCommand(n, Effect.fail(new Error("command broke"))) : n + 1,
+      view: (n: number) => h("p", null, String(n))
+    }, { onError: (e) => errors.push(e) })
+    root.dispatch("fail")
+    await root.flush()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    for (let i = 0; i < 100; i++) root.dispatch("inc")
+    await root.flush()
+    expect(container.textContent).toBe("100")
+    expect(errors).toHaveLength(1)
+    expect(errors[0].message).toContain("command broke")
+  })
+
   it("unmount interrupts running commands and closes the layer's scope", async () => {
     const events: string[] = []
     const layer = Layer.effect(Greeter, Effect.acquireRelease(
