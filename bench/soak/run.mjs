@@ -54,8 +54,10 @@ try {
       await root.flush()
     }, { batch, rate, offset: done })
     done += batch
-    samples.push(await sample(done))
-    process.stdout.write(`\r${done} / ${updates} updates`)
+    const s = await sample(done)
+    samples.push(s)
+    // One line per sample, so a run that is stopped early still shows what it measured.
+    console.log(`${done} / ${updates} updates: heap ${(s.heapBytes / 1024).toFixed(0)} KB, DOM nodes ${s.domNodes}, listeners ${s.listeners}, node table ${s.tableNodes}, string table ${s.tableStrings}`)
   }
   const seconds = (Date.now() - started) / 1000
   const n = samples.length
