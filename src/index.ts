@@ -3,16 +3,8 @@
  *
  * @since 0.1.0
  */
-export {
-  type CommitStats,
-  createRoot,
-  type DispatchOptions,
-  type Root,
-  type RootOptions,
-  type RootStats,
-  type WorkerLike,
-  type WorkerSource
-} from "./create-root.ts"
+export { createRoot } from "./create-root.ts"
+export type { CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root-api.ts"
 export type { LaneOptions, LaneTuning } from "./lane-options.ts"
 export type { RecoverOptions } from "./recovery.ts"
 export {

@@ -1,0 +1,96 @@
+import type * as Comlink from "comlink"
+import type { LaneTuning } from "./lane-options.ts"
+import type { ShuttleError } from "./protocol/errors.ts"
+import type { LaneName } from "./protocol/lanes.ts"
+import type { CommitInfo } from "./protocol/messages.ts"
+import type { RecoverOptions } from "./recovery.ts"
+
+/**
+ * The public types of a mounted root: what `createRoot` takes and returns.
+ *
+ * @since 0.1.0
+ */
+
+/** What `createRoot` talks to: a Worker, or any MessagePort-like endpoint (tests). */
+export type WorkerLike = Comlink.Endpoint & { terminate?: () => void }
+
+/**
+ * What `createRoot` mounts: a worker, or a function that starts one. Only with a function
+ * can a crashed worker be replaced by a new one (the `recover` option).
+ */
+export type WorkerSource = WorkerLike | (() => WorkerLike)
+
+/** @since 0.1.0 */
+export interface RootOptions extends LaneTuning {
+  /** Called with every error of this root: rejected patch lists, failed renders, worker crashes. Default: console.error. */
+  readonly onError?: (error: ShuttleError) => void
+  /** Called after every commit is applied, with what it did. */
+  readonly onCommit?: (commit: CommitStats) => void
+  /**
+   * Restart a crashed worker (when `createRoot` was given a function that starts one):
+   * the new worker starts from the last snapshot of the model and folds the messages
+   * after it again. Default `{ retries: 3, backoffMs: 100 }`; `false` turns it off.
+   */
+  readonly recover?: boolean | RecoverOptions
+  /**
+   * Shown in the container at once, until the first commit replaces it: an HTML string
+   * or a DOM Node. Default: the container is emptied.
+   */
+  readonly placeholder?: string | Node
+}
+
+/** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */
+export interface CommitStats extends CommitInfo {
+  readonly commitId: number
+  readonly laneName: LaneName
+  readonly patchBytes: number
+  /** Main-thread milliseconds to validate and apply the patch list. */
+  readonly applyMs: number
+}
+
+/** @since 0.1.0 */
+export interface DispatchOptions {
+  /** The priority lane of this message. Default: "default". */
+  readonly lane?: LaneName
+}
+
+/** What a root has done so far; read it to watch memory and patch sizes. */
+export interface RootStats {
+  /** Commits applied. */
+  readonly commits: number
+  /** Bytes of the last applied patch list. */
+  readonly lastPatchBytes: number
+  /** Bytes of all applied patch lists. */
+  readonly totalPatchBytes: number
+  /** Milliseconds the last apply took on the main thread. */
+  readonly lastApplyMs: number
+  /** Nodes in the main-thread node table. */
+  readonly nodes: number
+  /** Strings in the main-thread string table. */
+  readonly strings: number
+  /** Event types with a delegated listener on the container. */
+  readonly listeners: number
+  /** Commits received and not yet applied (waiting for a frame). */
+  readonly queuedCommits: number
+  /** The last applied commit, or null before the first. */
+  readonly lastCommit: CommitStats | null
+  /** Crashed workers replaced by a new one whose first commit is on screen. */
+  readonly restarts: number
+  /** Messages held on this thread to replay after a crash (those after the last snapshot). */
+  readonly journalLength: number
+}
+
+/** A mounted Shuttle app. @since 0.1.0 */
+export interface Root {
+  /** Sends a message to the app's `update`. Throws MessageNotCloneableError for data that cannot be sent. */
+  dispatch(msg: unknown, options?: DispatchOptions): void
+  /** Resolves once every message dispatched before the call is processed and its commit applied. */
+  flush(): Promise<void>
+  /** Empties the container, removes the listeners and releases the worker. */
+  unmount(): Promise<void>
+  /** Changes lane tuning at run time; throws InvalidOptionError naming the bad field (and changes nothing). */
+  setLanes(tuning: LaneTuning): void
+  /** Resolves when the worker has mounted the root; rejects (WorkerError) if it never could. */
+  readonly ready: Promise<void>
+  readonly stats: RootStats
+}
