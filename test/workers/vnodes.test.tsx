@@ -1,0 +1,55 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from "vitest"
+import { InvalidVNodeError } from "../../workers/errors.ts"
+import { Fragment, h } from "../../workers/h.ts"
+import { VNODE_ELEMENT, VNODE_TEXT } from "../../workers/vnode.ts"
+import { createPipeline } from "../_util/pipeline.ts"
+
+describe("h()", () => {
+  it("flattens arrays, turns numbers into text and drops null, undefined and booleans", () => {
+    const vnode = h("p", null, "a", [1, [null, "b"]], false, undefined, true, 2n)
+    expect(vnode.kind).toBe(VNODE_ELEMENT)
+    expect(vnode.children.map((c) => [c.kind, c.text])).toEqual([[VNODE_TEXT, "a"], [VNODE_TEXT, "1"], [VNODE_TEXT, "b"], [VNODE_TEXT, "2"]])
+  })
+
+  it("takes the key out of the props", () => {
+    const vnode = h("li", { key: 7, class: "x" })
+    expect(vnode.key).toBe(7)
+    expect(vnode.props).toEqual({ class: "x" })
+  })
+
+  it("rejects a child that is not renderable with InvalidVNodeError naming the value and the parent", () => {
+    const bad = () => h("ul", null, { label: "not a vnode" } as never)
+    expect(bad).toThrow(InvalidVNodeError)
+    try {
+      bad()
+    } catch (error) {
+      expect((error as InvalidVNodeError).parent).toBe("ul")
+      expect((error as Error).message).toContain('{"label":"not a vnode"}')
+    }
+    expect(() => h("div", null, (() => 1) as never)).toThrow(/a function/)
+  })
+})
+
+describe("JSX runtime (jsxImportSource: shuttle)", () => {
+  it("renders elements, fragments, components, keys and text like h()", () => {
+    const Item = (props: { label: string }) => <li class="item">{props.label}</li>
+    const viaJsx = (
+      <>
+        <ul>
+          {["a", "b"].map((label) => <Item key={label} label={label} />)}
+        </ul>
+        <p>
+          count: {3}
+        </p>
+      </>
+    )
+    const viaH = h(Fragment, null, h("ul", null, ["a", "b"].map((label) => h(Item, { key: label, label }))), h("p", null, "count: ", 3))
+    const a = createPipeline()
+    a.render(viaJsx)
+    const b = createPipeline()
+    b.render(viaH)
+    expect(a.container.innerHTML).toBe('<ul><li class="item">a</li><li class="item">b</li></ul><p>count: 3</p>')
+    expect(a.container.innerHTML).toBe(b.container.innerHTML)
+  })
+})
