@@ -63,6 +63,8 @@ export class Applier {
   private readonly eventTypes: string[] = []
   private readonly handlerCounts = new Map<string, number>()
   private liveCount = 0
+  /** Defined strings (validation guarantees a define hits a free id and a free hits a defined one). */
+  private liveStrings = 0
   /** Controlled input the user is typing into, and the seq of the last event sent from it. */
   private guardNode: Node | null = null
   private guardSeq = 0
@@ -82,9 +84,7 @@ export class Applier {
 
   /** Live strings in the string table. */
   get stringCount(): number {
-    let count = 0
-    for (let i = 0; i < this.table.strings.length; i++) if (this.table.strings[i] !== undefined) count++
-    return count
+    return this.liveStrings
   }
 
   /** The DOM node with this id, or null. */
@@ -123,6 +123,7 @@ export class Applier {
     this.table.nodes.length = 1
     this.table.kinds.fill(0, 1)
     this.table.strings.length = 0
+    this.liveStrings = 0
     this.eventFlags.clear()
     this.eventTypes.length = 0
     this.handlerCounts.clear()
@@ -139,6 +140,7 @@ export class Applier {
     for (let i = 0; i < count; i++) {
       const length = words[opEnd + count + i]
       this.table.strings[words[opEnd + i]] = text.substring(pos, pos + length)
+      this.liveStrings++
       pos += length
     }
   }
@@ -223,6 +225,7 @@ export class Applier {
           case OP_FREE_STRINGS: {
             const last = at + 2 + w[at + 1]
             for (let i = at + 2; i < last; i++) this.table.strings[w[i]] = undefined
+            this.liveStrings -= last - at - 2
             at = last
             break
           }
