@@ -2,6 +2,7 @@ import { CONTAINER_ID, NS_HTML } from "../src/protocol/opcodes.ts"
 import { patchChildren } from "./children.ts"
 import { drainWork, markTree, reindex } from "./diff.ts"
 import { normalizeChildren } from "./h.ts"
+import type { WorkerTables } from "../src/protocol/messages.ts"
 import type { ComponentInstance } from "./instance.ts"
 import { createRenderContext, type RenderContext } from "./render-context.ts"
 import type { Child, VNode } from "./vnode.ts"
@@ -149,14 +150,7 @@ export class Renderer {
   }
 
   /** Sizes of the tables, to watch memory. */
-  get tableSizes(): {
-    readonly liveNodes: number
-    readonly waitingIds: number
-    readonly strings: number
-    readonly pooledBuffers: number
-    readonly bufferAllocations: number
-    readonly resources: number
-  } {
+  get tableSizes(): Omit<WorkerTables, "subscriptions"> {
     const ctx = this.ctx
     return {
       liveNodes: ctx.ids.live,

@@ -92,11 +92,7 @@ export class RootRuntime<Model, Msg, R> {
         if (options.journal === true) root.journal = new RootJournal(port, root.scheduler.updates)
         if (restore !== undefined) replayInto(root.scheduler.updates, root.journal, restore.replay, performance.now())
         root.renderer.ctx.host = {
-          dispatch: (msg) => {
-            if (msg === undefined || root.closed) return
-            root.enqueue(msg as Msg, LANE_DEFAULT)
-            root.requestRender()
-          },
+          dispatch: (msg) => root.dispatchFromWorker(msg),
           requestRender: () => {
             root.scheduler.forceRender()
             root.enqueue(undefined as Msg, LANE_DEFAULT)
@@ -200,6 +196,13 @@ export class RootRuntime<Model, Msg, R> {
     for (let i = 0; i < msgs.length; i++) this.enqueue(msgs[i] as Msg, lane)
     // A live edit with no message still needs a render to set a rejected value back.
     if (msgs.length === 0) this.enqueue(undefined as Msg, LANE_SYNC)
+    this.requestRender()
+  }
+
+  /** A message born in the worker (a command's, an effect's or a component's): Default lane, rendered at once. */
+  private dispatchFromWorker(msg: unknown): void {
+    if (msg === undefined || this.closed) return
+    this.enqueue(msg as Msg, LANE_DEFAULT)
     this.requestRender()
   }
 
@@ -347,9 +350,7 @@ export class RootRuntime<Model, Msg, R> {
   private runEffect(instance: ComponentInstance, effect: Effect.Effect<unknown, unknown, R>): Effect.Effect<void, never, R> {
     return Effect.matchCause(effect, {
       onSuccess: (msg) => {
-        if (msg === undefined || this.closed || instance.unmounted) return
-        this.enqueue(msg as Msg, LANE_DEFAULT)
-        this.requestRender()
+        if (!instance.unmounted) this.dispatchFromWorker(msg)
       },
       onFailure: (cause) => {
         if (Cause.hasInterruptsOnly(cause) || instance.unmounted) return
@@ -362,11 +363,7 @@ export class RootRuntime<Model, Msg, R> {
 
   private runCommand(command: Effect.Effect<unknown, unknown, R>): Effect.Effect<void, never, R> {
     return Effect.matchCause(command, {
-      onSuccess: (msg) => {
-        if (msg === undefined || this.closed) return
-        this.enqueue(msg as Msg, LANE_DEFAULT)
-        this.requestRender()
-      },
+      onSuccess: (msg) => this.dispatchFromWorker(msg),
       onFailure: (cause) => {
         if (!Cause.hasInterruptsOnly(cause)) this.report(new RenderError({ phase: "command", cause: Cause.squash(cause) }))
       }
