@@ -1,7 +1,7 @@
 import { place, reindex, single } from "./diff.ts"
 import { ErrorBoundary, type ErrorBoundaryProps } from "./error-boundary.ts"
 import { BoundaryInstance, Suspended } from "./instance.ts"
-import type { RenderContext } from "./render-context.ts"
+import type { BuiltinComponent, RenderContext } from "./render-context.ts"
 import type { VNode } from "./vnode.ts"
 
 /**
@@ -11,17 +11,11 @@ import type { VNode } from "./vnode.ts"
  * main thread, and renders the fallback instead, on top of the content shown before.
  */
 
-export function mountBoundary(ctx: RenderContext, vnode: VNode, parent: number, ref: number, namespace: number): void {
-  const instance = new BoundaryInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary)
-  instance.parent = ctx.parentInstance
-  vnode.instance = instance
-  vnode.rendered = renderGuarded(ctx, vnode, instance, null, parent, ref, namespace)
-}
-
-export function patchBoundary(ctx: RenderContext, old: VNode, next: VNode, parent: number, anchor: number, namespace: number): void {
-  const instance = old.instance as BoundaryInstance
-  instance.boundary = ctx.boundary
-  next.rendered = renderGuarded(ctx, next, instance, old.rendered, parent, anchor, namespace)
+/** ErrorBoundary as the diff renders it. */
+export const ERROR_BOUNDARY: BuiltinComponent = {
+  makeInstance: (ctx) => new BoundaryInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary),
+  render: (ctx, vnode, instance, previous, parent, anchor, namespace) =>
+    renderGuarded(ctx, vnode, instance as BoundaryInstance, previous, parent, anchor, namespace)
 }
 
 function renderGuarded(ctx: RenderContext, vnode: VNode, instance: BoundaryInstance, previous: VNode | null, parent: number, anchor: number, namespace: number): VNode {

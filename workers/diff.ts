@@ -1,12 +1,12 @@
 import { NS_HTML, NS_MATHML, NS_SVG } from "../src/protocol/opcodes.ts"
 import { mountChildren, mountChunk, patchChildren } from "./children.ts"
-import { mountBoundary, patchBoundary } from "./boundary.ts"
+import { ERROR_BOUNDARY } from "./boundary.ts"
 import { ErrorBoundary } from "./error-boundary.ts"
 import { toVNode } from "./h.ts"
 import { ComponentInstance } from "./instance.ts"
-import { mountSuspense, patchSuspense, Suspense } from "./suspense.ts"
+import { SUSPENSE, Suspense } from "./suspense.ts"
 import { markProps, mountProps, patchProps } from "./props.ts"
-import { type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
+import { type BuiltinComponent, type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
 import {
   type Child,
   cloneVNode,
@@ -70,19 +70,16 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
       vnode.id = FRAGMENT_IN_USE
       if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], parent, ref, namespace, "fragment", false)
       break
-    case VNODE_COMPONENT:
-      if (vnode.type === ErrorBoundary) {
-        mountBoundary(ctx, vnode, parent, ref, namespace)
-        break
-      }
-      if (vnode.type === Suspense) {
-        mountSuspense(ctx, vnode, parent, ref, namespace)
-        break
-      }
-      vnode.instance = new ComponentInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary)
-      vnode.instance.parent = ctx.parentInstance
-      vnode.rendered = mountRendered(ctx, vnode, parent, ref, namespace)
+    case VNODE_COMPONENT: {
+      const builtin = builtinOf(vnode.type)
+      const instance = builtin !== null ? builtin.makeInstance(ctx) : new ComponentInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary)
+      instance.parent = ctx.parentInstance
+      vnode.instance = instance
+      vnode.rendered = builtin !== null
+        ? builtin.render(ctx, vnode, instance, null, parent, ref, namespace)
+        : mountRendered(ctx, vnode, parent, ref, namespace)
       break
+    }
   }
   return vnode
 }
@@ -118,16 +115,14 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
       break
     case VNODE_COMPONENT: {
       const previous = old.rendered!
-      next.instance = old.instance
-      if (next.type === ErrorBoundary) {
-        patchBoundary(ctx, old, next, parent, anchor, namespace)
-        break
-      }
-      if (next.type === Suspense) {
-        patchSuspense(ctx, old, next, parent, anchor, namespace)
-        break
-      }
       const instance = old.instance!
+      next.instance = instance
+      const builtin = builtinOf(next.type)
+      if (builtin !== null) {
+        instance.boundary = ctx.boundary
+        next.rendered = builtin.render(ctx, next, instance, previous, parent, anchor, namespace)
+        break
+      }
       if (!instance.dirty && !instance.childDirty && shallowEqual(old.props, next.props)) {
         next.rendered = previous
         break
@@ -252,6 +247,11 @@ function childNamespace(parent: number, tag: string): number {
   if (tag === "svg") return NS_SVG
   if (tag === "math") return NS_MATHML
   return parent
+}
+
+/** The diff's own rendering of a built-in component, or null for a user component. */
+function builtinOf(type: VNode["type"]): BuiltinComponent | null {
+  return type === ErrorBoundary ? ERROR_BOUNDARY : type === Suspense ? SUSPENSE : null
 }
 
 /** Renders a new component's output and mounts it, with the component as the parent instance. */

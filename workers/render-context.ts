@@ -43,6 +43,15 @@ export interface RenderContext {
   lane: number
 }
 
+/**
+ * A component the diff renders itself (ErrorBoundary, Suspense): it makes its own kind of
+ * instance and renders its subtree around a savepoint. `previous` is null on mount.
+ */
+export interface BuiltinComponent {
+  makeInstance(ctx: RenderContext): ComponentInstance
+  render(ctx: RenderContext, vnode: VNode, instance: ComponentInstance, previous: VNode | null, parent: number, anchor: number, namespace: number): VNode
+}
+
 /** A run of children to mount, in order, before `ref` (0: at the end of `parent`). */
 export interface ChunkWork {
   readonly children: VNode[]

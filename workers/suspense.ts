@@ -2,7 +2,7 @@ import { LANE_TRANSITION } from "../src/protocol/lanes.ts"
 import { rewind, savepoint } from "./boundary.ts"
 import { place, single } from "./diff.ts"
 import { ComponentInstance, Suspended } from "./instance.ts"
-import type { RenderContext } from "./render-context.ts"
+import type { BuiltinComponent, RenderContext } from "./render-context.ts"
 import { type Child, createVNode, EMPTY_CHILDREN, EMPTY_PROPS, type VNode, VNODE_FRAGMENT } from "./vnode.ts"
 
 /** Props of Suspense. */
@@ -45,17 +45,11 @@ class SuspenseInstance extends ComponentInstance {
   timerAt = -1
 }
 
-export function mountSuspense(ctx: RenderContext, vnode: VNode, parent: number, ref: number, namespace: number): void {
-  const instance = new SuspenseInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary)
-  instance.parent = ctx.parentInstance
-  vnode.instance = instance
-  vnode.rendered = renderSuspense(ctx, vnode, instance, null, parent, ref, namespace)
-}
-
-export function patchSuspense(ctx: RenderContext, old: VNode, next: VNode, parent: number, anchor: number, namespace: number): void {
-  const instance = old.instance as SuspenseInstance
-  instance.boundary = ctx.boundary
-  next.rendered = renderSuspense(ctx, next, instance, old.rendered, parent, anchor, namespace)
+/** Suspense as the diff renders it. */
+export const SUSPENSE: BuiltinComponent = {
+  makeInstance: (ctx) => new SuspenseInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary),
+  render: (ctx, vnode, instance, previous, parent, anchor, namespace) =>
+    renderSuspense(ctx, vnode, instance as SuspenseInstance, previous, parent, anchor, namespace)
 }
 
 function renderSuspense(ctx: RenderContext, vnode: VNode, instance: SuspenseInstance, previous: VNode | null, parent: number, anchor: number, namespace: number): VNode {
