@@ -12,15 +12,12 @@ import {
 } from "./protocol/errors.ts"
 import { Header } from "./protocol/opcodes.ts"
 import { LANE_DEFAULT, LANE_NAMES, laneOf, type LaneName } from "./protocol/lanes.ts"
-import type { CommitInfo, FromWorker, MountOptions, MountReply, RestoreState, ToWorker, WorkerApi } from "./protocol/messages.ts"
+import type { CommitInfo, FromWorker, MountOptions, MountReply, RestoreState, ToWorker } from "./protocol/messages.ts"
 import { checkPlaceholder, showErrorState, showPlaceholder } from "./placeholder.ts"
 import { RecoveryLog, resolveRecovery } from "./recovery.ts"
 import type { CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root-api.ts"
+import { acquireControl, type Control, releaseControl } from "./worker-control.ts"
 
-interface Control {
-  readonly remote: Comlink.Remote<WorkerApi>
-  roots: number
-}
 
 /** One worker serving a root: the first, or one started after a crash. */
 interface Session {
@@ -38,8 +35,6 @@ interface Session {
   readonly onWorkerError: (event: Event) => void
 }
 
-/** Control channels by worker: several roots on one worker share one comlink proxy. */
-const controls = new WeakMap<WorkerLike, Control>()
 let nextRootId = 1
 let nextLockId = 1
 /** Names the life locks of this page apart from another tab's (same origin, same lock manager). */
@@ -206,12 +201,7 @@ export function createRoot(container: Element, worker: WorkerSource, options: Ro
       crashedBeforeStart(`the function given to createRoot could not start a worker: ${describe(cause)}`)
       return
     }
-    let control = controls.get(target)
-    if (control === undefined) {
-      control = { remote: Comlink.wrap<WorkerApi>(target), roots: 0 }
-      controls.set(target, control)
-    }
-    control.roots++
+    const control = acquireControl(target)
     const channel = new MessageChannel()
     const current: Session = {
       worker: target,
@@ -274,16 +264,6 @@ export function createRoot(container: Element, worker: WorkerSource, options: Ro
     current.port.close()
   }
 
-  const releaseControl = (current: Session): void => {
-    const owner = current.control
-    owner.roots--
-    if (owner.roots === 0) {
-      controls.delete(current.worker)
-      owner.remote[Comlink.releaseProxy]()
-      current.worker.terminate?.()
-    }
-  }
-
   const crashedBeforeStart = (reason: string): void => {
     handleFailure("MountFailed", reason)
   }
@@ -294,7 +274,7 @@ export function createRoot(container: Element, worker: WorkerSource, options: Ro
     // Commits that arrived before the crash match the DOM on screen: show them.
     commits.drain()
     release(current)
-    releaseControl(current)
+    releaseControl(current.worker, current.control)
     session = null
     handleFailure(current.mounted ? "WorkerCrashed" : "MountFailed", current.mounted ? reason : `the worker failed before it mounted the root (${reason})`)
   }
@@ -399,7 +379,7 @@ export function createRoot(container: Element, worker: WorkerSource, options: Ro
         // A crashed worker never answers: do not let unmount hang on it.
         await Promise.race([current.control.remote.unmount(rootId), new Promise<void>((resolve) => setTimeout(resolve, UNMOUNT_WAIT_MS))])
       } finally {
-        releaseControl(current)
+        releaseControl(current.worker, current.control)
       }
     },
     get stats(): RootStats {
