@@ -33,7 +33,7 @@ import {
   PROP_STRING,
   PROP_TRUE
 } from "./protocol/opcodes.ts"
-import { grow8, KIND_ELEMENT, KIND_NONE, KIND_TEXT, NODE_ID, NodeTable } from "./node-table.ts"
+import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, NODE_ID, NodeTable } from "./node-table.ts"
 import { PatchValidator } from "./patch-validator.ts"
 
 /** Told when the first handler of an event type appears and when the last one goes. */
@@ -58,7 +58,7 @@ export class Applier {
   private readonly table: NodeTable
   private readonly validator: PatchValidator
   /** Event type → per-node flags (EVENT_HANDLED | flags from SET_EVENT). */
-  private readonly eventFlags = new Map<string, Uint8Array>()
+  private readonly eventFlags = new Map<string, Uint8Array<ArrayBuffer>>()
   /** The keys of eventFlags as an array, so releasing a node iterates without an iterator object. */
   private readonly eventTypes: string[] = []
   private readonly handlerCounts = new Map<string, number>()
@@ -241,7 +241,7 @@ export class Applier {
   }
 
   private addNode(id: number, node: Node, kind: number): void {
-    if (id >= this.table.kinds.length) this.table.kinds = grow8(this.table.kinds, id)
+    if (id >= this.table.kinds.length) this.table.kinds = grow(this.table.kinds, id)
     this.table.kinds[id] = kind
     this.table.nodes[id] = node
     ;(node as unknown as Record<string, number>)[NODE_ID] = id
@@ -268,7 +268,7 @@ export class Applier {
       this.eventFlags.set(type, table)
       this.eventTypes.push(type)
     } else if (id >= table.length) {
-      table = grow8(table, id)
+      table = grow(table, id)
       this.eventFlags.set(type, table)
     }
     const had = table[id] !== 0

@@ -25,26 +25,13 @@ export class NodeTable {
   }
 }
 
-export function grow8(array: Uint8Array, index: number): Uint8Array<ArrayBuffer> {
-  let size = array.length * 2
-  while (size <= index) size *= 2
-  const grown = new Uint8Array(size)
-  grown.set(array)
-  return grown
-}
+type Table = Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>
 
-export function growI32(array: Int32Array, index: number): Int32Array<ArrayBuffer> {
+/** A copy of `array`, doubled until `index` fits: tables grow rarely, and never shrink. */
+export function grow<T extends Table>(array: T, index: number): T {
   let size = array.length * 2
   while (size <= index) size *= 2
-  const grown = new Int32Array(size)
-  grown.set(array)
-  return grown
-}
-
-export function grow32(array: Uint32Array, index: number): Uint32Array<ArrayBuffer> {
-  let size = array.length * 2
-  while (size <= index) size *= 2
-  const grown = new Uint32Array(size)
-  grown.set(array)
+  const grown = new (array.constructor as new (length: number) => T)(size)
+  grown.set(array as never)
   return grown
 }

@@ -30,7 +30,7 @@ import {
   PROP_STRING
 } from "./protocol/opcodes.ts"
 import { checkHeader, opSize } from "./protocol/patch-reader.ts"
-import { grow32, grow8, growI32, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NODE_ID, type NodeTable } from "./node-table.ts"
+import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NODE_ID, type NodeTable } from "./node-table.ts"
 
 /** Validation scratch values (see parentScratch). */
 const NO_PARENT = -1
@@ -219,11 +219,11 @@ export class PatchValidator {
   /** Starts simulating `id` in this pass from what the table holds. */
   private touchNode(id: number): void {
     if (id >= this.nodeStamp.length) {
-      this.nodeStamp = grow32(this.nodeStamp, id)
-      this.nodeScratch = grow8(this.nodeScratch, id)
-      this.parentScratch = growI32(this.parentScratch, id)
-      this.parentAt = grow32(this.parentAt, id)
-      this.clearedAt = grow32(this.clearedAt, id)
+      this.nodeStamp = grow(this.nodeStamp, id)
+      this.nodeScratch = grow(this.nodeScratch, id)
+      this.parentScratch = grow(this.parentScratch, id)
+      this.parentAt = grow(this.parentAt, id)
+      this.clearedAt = grow(this.clearedAt, id)
     }
     if (this.nodeStamp[id] === this.pass) return
     this.nodeStamp[id] = this.pass
@@ -298,11 +298,11 @@ export class PatchValidator {
 
   private simulateString(id: number, defined: number): void {
     if (id >= this.stringStamp.length) {
-      this.stringStamp = grow32(this.stringStamp, id)
-      this.stringScratch = grow8(this.stringScratch, id)
-      this.names = grow8(this.names, id)
-      this.stringStart = grow32(this.stringStart, id)
-      this.stringLength = grow32(this.stringLength, id)
+      this.stringStamp = grow(this.stringStamp, id)
+      this.stringScratch = grow(this.stringScratch, id)
+      this.names = grow(this.names, id)
+      this.stringStart = grow(this.stringStart, id)
+      this.stringLength = grow(this.stringLength, id)
     }
     this.stringStamp[id] = this.pass
     this.stringScratch[id] = defined
@@ -323,7 +323,7 @@ export class PatchValidator {
 
   /** `asked`: a NAME_*_ASKED bit; its OK bit is the next one up. `namespace`: for tags. */
   private expectName(id: number, asked: number, namespace: number, at: number, code: number): void {
-    if (id >= this.names.length) this.names = grow8(this.names, id)
+    if (id >= this.names.length) this.names = grow(this.names, id)
     let state = this.names[id]
     if ((state & asked) === 0) {
       state |= asked | (this.domAccepts(this.stringText(id), asked, namespace) ? asked << 1 : 0)
