@@ -1,6 +1,6 @@
 import { Cause, Effect, Exit, Fiber, Layer, Queue, Scheduler, Scope } from "effect"
 import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../src/protocol/lanes.ts"
-import type { FromWorker, MountOptions, ToWorker, WorkerTables } from "../src/protocol/messages.ts"
+import type { CommitInfo, FromWorker, MountOptions, ToWorker, WorkerTables } from "../src/protocol/messages.ts"
 import type { ErrorBoundaryProps } from "./error-boundary.ts"
 import { RenderError } from "./errors.ts"
 import type { ComponentInstance } from "./instance.ts"
@@ -151,6 +151,12 @@ export class RootRuntime<Model, Msg, R> {
     return this.renderer.tableSizes
   }
 
+  /** Transfers a patch list to the main thread, with its stats and the worker's table sizes. */
+  private postCommit(buffer: ArrayBuffer, info: CommitInfo): void {
+    this.inFlight++
+    this.port.postMessage({ t: "commit", buffer, info: { ...info, worker: this.workerTables() } }, [buffer])
+  }
+
   private workerTables(): WorkerTables {
     return { ...this.renderer.tableSizes, subscriptions: this.subscriptions.size }
   }
@@ -259,10 +265,7 @@ export class RootRuntime<Model, Msg, R> {
               break
             case "commit":
               if (step.info.lane === LANE_CONTINUOUS) root.frameReady = false
-              if (step.buffer !== null) {
-                root.inFlight++
-                root.port.postMessage({ t: "commit", buffer: step.buffer, info: { ...step.info, worker: root.workerTables() } }, [step.buffer])
-              }
+              if (step.buffer !== null) root.postCommit(step.buffer, step.info)
               for (const command of step.commands) yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
               yield* root.runSideEffects()
               yield* root.syncSubscriptions()
@@ -270,8 +273,7 @@ export class RootRuntime<Model, Msg, R> {
             case "error":
               root.report(new RenderError({ phase: "view", cause: step.cause }))
               if (step.buffer !== null) {
-                root.inFlight++
-                root.port.postMessage({ t: "commit", buffer: step.buffer, info: ERROR_VIEW_INFO }, [step.buffer])
+                root.postCommit(step.buffer, ERROR_VIEW_INFO)
                 yield* root.runSideEffects()
               }
               break
