@@ -1,12 +1,12 @@
 import { defineConfig } from "vitest/config"
 
 export default defineConfig({
-  oxc: { jsx: { runtime: "automatic", importSource: "shuttle" } },
+  oxc: { jsx: { runtime: "automatic", importSource: "shuttle-ui" } },
   resolve: {
     alias: [
-      { find: /^shuttle\/jsx-(dev-)?runtime$/, replacement: new URL("./workers/jsx-runtime.ts", import.meta.url).pathname },
-      { find: /^shuttle\/worker$/, replacement: new URL("./workers/index.ts", import.meta.url).pathname },
-      { find: /^shuttle$/, replacement: new URL("./src/index.ts", import.meta.url).pathname }
+      { find: /^shuttle-ui\/jsx-(dev-)?runtime$/, replacement: new URL("./workers/jsx-runtime.ts", import.meta.url).pathname },
+      { find: /^shuttle-ui\/worker$/, replacement: new URL("./workers/index.ts", import.meta.url).pathname },
+      { find: /^shuttle-ui$/, replacement: new URL("./src/index.ts", import.meta.url).pathname }
     ]
   },
   test: {

@@ -19,11 +19,11 @@ const dist = join(here, "dist")
 
 // The package's own specifiers, resolved to sources (what tsconfig's `paths` say).
 // esbuild also rewrites subpaths of an alias key, but a longer key wins over a shorter one,
-// so "shuttle/worker" does not become "src/index.ts/worker".
+// so "shuttle-ui/worker" does not become "src/index.ts/worker".
 const alias = {
-  "shuttle/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
-  "shuttle/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
-  "shuttle/worker": join(repo, "workers/index.ts"),
+  "shuttle-ui/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
+  "shuttle-ui/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
+  "shuttle-ui/worker": join(repo, "workers/index.ts"),
   shuttle: join(repo, "src/index.ts")
 }
 
@@ -34,7 +34,7 @@ const common = {
   target: "es2022",
   platform: "browser",
   jsx: "automatic",
-  jsxImportSource: "shuttle",
+  jsxImportSource: "shuttle-ui",
   alias,
   legalComments: "none",
   logLevel: "warning"
@@ -82,7 +82,7 @@ async function buildSizeProbe() {
   await build({
     ...common,
     // Everything src/index.ts exports stays: the library as a page would import it whole.
-    stdin: { contents: 'export * from "shuttle"', resolveDir: repo, loader: "ts", sourcefile: "shuttle-main.ts" },
+    stdin: { contents: 'export * from "shuttle-ui"', resolveDir: repo, loader: "ts", sourcefile: "shuttle-main.ts" },
     outfile: out
   })
   return { label: "size/shuttle-main.js (src/index.ts)", ...(await sizeOf(out)) }

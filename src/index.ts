@@ -3,10 +3,10 @@
  *
  * @since 0.1.0
  */
-export { createRoot } from "./create-root.ts"
-export type { CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root-api.ts"
-export type { LaneOptions, LaneTuning } from "./lane-options.ts"
-export type { RecoverOptions } from "./recovery.ts"
+export { createRoot } from "./root/create-root.ts"
+export type { CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root/root-api.ts"
+export type { LaneOptions, LaneTuning } from "./root/lane-options.ts"
+export type { RecoverOptions } from "./root/recovery.ts"
 export {
   ApplyError,
   InvalidOptionError,
@@ -16,6 +16,6 @@ export {
   type ShuttleError,
   UnknownNodeError,
   WorkerError
-} from "./protocol/errors.ts"
-export type { LaneName } from "./protocol/lanes.ts"
-export type { ShuttleEvent } from "./protocol/messages.ts"
+} from "../protocol/errors.ts"
+export type { LaneName } from "../protocol/lanes.ts"
+export type { ShuttleEvent } from "../protocol/messages.ts"

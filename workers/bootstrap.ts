@@ -1,7 +1,7 @@
 import * as Comlink from "comlink"
-import type { MountOptions, MountReply, WorkerApi } from "../src/protocol/messages.ts"
+import type { MountOptions, MountReply, WorkerApi } from "../protocol/messages.ts"
 import type { Program } from "./program.ts"
-import { type DataPort, RootRuntime } from "./root.ts"
+import { type DataPort, RootRuntime } from "./runtime/root.ts"
 
 /** Where the worker listens for control calls: `self` in a Worker, a MessagePort in tests. */
 export type ControlEndpoint = Comlink.Endpoint
@@ -65,7 +65,7 @@ function holdLifeLock(name: string): Promise<(() => void) | null> {
  * @since 0.1.0
  * @example
  * // app.worker.ts
- * import { h, runProgram } from "shuttle/worker"
+ * import { h, runProgram } from "shuttle-ui/worker"
  * runProgram({ init: 0, update: (n: number) => n + 1, view: (n) => h("button", { onClick: "inc" }, String(n)) })
  */
 export function runProgram<Model, Msg, R = never>(program: Program<Model, Msg, R>): void {

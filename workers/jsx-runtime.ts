@@ -2,7 +2,7 @@ import { createNode, Fragment } from "./h.ts"
 import type { Child, Component, Props, VNode } from "./vnode.ts"
 
 /**
- * The automatic JSX runtime: set `"jsxImportSource": "shuttle"` in tsconfig (or esbuild's
+ * The automatic JSX runtime: set `"jsxImportSource": "shuttle-ui"` in tsconfig (or esbuild's
  * `jsxImportSource`) and write TSX in the worker.
  *
  * @since 0.1.0

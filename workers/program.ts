@@ -1,5 +1,5 @@
 import type { Effect, Layer } from "effect"
-import type { Subscriptions } from "./subscriptions.ts"
+import type { Subscriptions } from "./runtime/subscriptions.ts"
 import type { Child } from "./vnode.ts"
 
 /**

@@ -1,5 +1,5 @@
-import type { ShuttleEvent } from "../src/protocol/messages.ts"
-import type { ComponentInstance, ComponentSelf } from "./instance.ts"
+import type { ShuttleEvent } from "../protocol/messages.ts"
+import type { ComponentInstance, ComponentSelf } from "./components/instance.ts"
 
 /**
  * Virtual nodes. Every vnode has the same shape (one factory sets every field), so the

@@ -26,9 +26,9 @@ export const PATCHES_MODULE = join(JFB_DIST, ".node", "patches.mjs")
 
 // Copied from examples/build.mjs: the package's own specifiers, resolved to sources.
 const shuttleAlias = {
-  "shuttle/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
-  "shuttle/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
-  "shuttle/worker": join(repo, "workers/index.ts"),
+  "shuttle-ui/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
+  "shuttle-ui/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
+  "shuttle-ui/worker": join(repo, "workers/index.ts"),
   shuttle: join(repo, "src/index.ts")
 }
 
@@ -79,7 +79,7 @@ async function buildShuttlePage(spec) {
   const out = join(JFB_DIST, spec.name)
   const source = join(here, "pages", spec.name)
   await mkdir(out, { recursive: true })
-  const options = { ...common, jsx: "automatic", jsxImportSource: "shuttle", alias: shuttleAlias }
+  const options = { ...common, jsx: "automatic", jsxImportSource: "shuttle-ui", alias: shuttleAlias }
   await Promise.all([
     build({ ...options, entryPoints: [join(source, spec.entry)], outfile: join(out, "main.js") }),
     spec.worker === undefined ? null : build({ ...options, entryPoints: [join(source, spec.worker)], outfile: join(out, "app.worker.js") })

@@ -1,6 +1,6 @@
 import { Window } from "happy-dom"
 import { Bench } from "tinybench"
-import { Applier, type EventTypeListener } from "../../src/applier.ts"
+import { Applier, type EventTypeListener } from "../../src/dom/applier.ts"
 import { jfbOps, opPatches } from "./jfb-patches.ts"
 import { directOp, directTable, setupRows } from "./direct-dom.ts"
 import { ALL_RESULTS, collect, printTable, setupOptions } from "./tinybench-report.ts"

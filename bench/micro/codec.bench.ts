@@ -1,7 +1,7 @@
 import { Bench } from "tinybench"
-import { Header, OP_NAMES } from "../../src/protocol/opcodes.ts"
-import { type DecodedPatch, decodePatch } from "../../src/protocol/patch-reader.ts"
-import { PatchWriter } from "../../src/protocol/patch-writer.ts"
+import { Header, OP_NAMES } from "../../protocol/opcodes.ts"
+import { type DecodedPatch, decodePatch } from "../../protocol/patch-reader.ts"
+import { PatchWriter } from "../../protocol/patch-writer.ts"
 import { jfbOps, opPatches } from "./jfb-patches.ts"
 import { ALL_RESULTS, BENCH_OPTIONS, collect, printTable } from "./tinybench-report.ts"
 

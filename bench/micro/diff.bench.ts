@@ -1,6 +1,6 @@
 import { Bench } from "tinybench"
-import { LANE_DEFAULT } from "../../src/protocol/lanes.ts"
-import type { Renderer } from "../../workers/renderer.ts"
+import { LANE_DEFAULT } from "../../protocol/lanes.ts"
+import type { Renderer } from "../../workers/diff/renderer.ts"
 import { jfbOps, rendererAfter } from "./jfb-patches.ts"
 import { tableView } from "./jfb-rows.ts"
 import { ALL_RESULTS, BENCH_OPTIONS, collect, printTable, setupOptions } from "./tinybench-report.ts"

@@ -1,7 +1,7 @@
-import { decodePatch } from "../../src/protocol/patch-reader.ts"
-import { Header, HEADER_WORDS, OP_NAMES, OP_WORDS } from "../../src/protocol/opcodes.ts"
-import { LANE_DEFAULT } from "../../src/protocol/lanes.ts"
-import { Renderer } from "../../workers/renderer.ts"
+import { decodePatch } from "../../protocol/patch-reader.ts"
+import { Header, HEADER_WORDS, OP_NAMES, OP_WORDS } from "../../protocol/opcodes.ts"
+import { LANE_DEFAULT } from "../../protocol/lanes.ts"
+import { Renderer } from "../../workers/diff/renderer.ts"
 import { makeRows, tableView, updateEvery10th, type Row } from "./jfb-rows.ts"
 
 /**

@@ -1,6 +1,6 @@
-import { Header } from "../../src/protocol/opcodes.ts"
-import { LANE_DEFAULT } from "../../src/protocol/lanes.ts"
-import { Renderer } from "../../workers/renderer.ts"
+import { Header } from "../../protocol/opcodes.ts"
+import { LANE_DEFAULT } from "../../protocol/lanes.ts"
+import { Renderer } from "../../workers/diff/renderer.ts"
 import { makeRows, tableView, updateEvery10th, type Row } from "./jfb-rows.ts"
 
 /**

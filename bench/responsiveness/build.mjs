@@ -40,7 +40,7 @@ export async function buildPages({ out = PAGES_OUT } = {}) {
         platform: "browser",
         jsx: "automatic",
         jsxImportSource: "react",
-        // The repository's tsconfig.json says jsxImportSource "shuttle", and esbuild would
+        // The repository's tsconfig.json says jsxImportSource "shuttle-ui", and esbuild would
         // apply it to these files too: these pages are React and plain JS, so ignore it.
         tsconfigRaw: {},
         define: { "process.env.NODE_ENV": '"production"' },

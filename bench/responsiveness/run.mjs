@@ -205,7 +205,7 @@ function workerHook() {
   MessagePort.prototype.postMessage = function (message, ...rest) {
     if (message !== null && typeof message === "object" && message.t === "commit" && message.buffer instanceof ArrayBuffer) {
       const header = new Uint32Array(message.buffer, 0, 12)
-      // Header words 3 and 10: CommitId and EventSeq (src/protocol/opcodes.ts).
+      // Header words 3 and 10: CommitId and EventSeq (protocol/opcodes.ts).
       posts.push({ commitId: header[3], eventSeq: header[10], lane: message.info?.lane, at: performance.timeOrigin + performance.now() })
     }
     return postMessage.call(this, message, ...rest)

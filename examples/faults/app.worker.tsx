@@ -8,7 +8,7 @@
  * the placeholder).
  */
 import { Effect } from "effect"
-import { runProgram, type VNode, withCommand } from "shuttle/worker"
+import { runProgram, type VNode, withCommand } from "shuttle-ui/worker"
 
 export const ROWS = 5_000
 

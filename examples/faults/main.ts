@@ -8,7 +8,7 @@
  * The browser test (test/browser/faults.test.ts) and the recovery probe
  * (bench/faults/recovery-time.mjs) drive it through `window.faults`.
  */
-import { createRoot, type Root, type ShuttleError, type WorkerError } from "shuttle"
+import { createRoot, type Root, type ShuttleError, type WorkerError } from "shuttle-ui"
 
 interface Counters {
   readonly direct: number

@@ -4,7 +4,7 @@
  * dispatches the ticks (in the Transition lane by default); keystrokes are DOM events,
  * which take the Sync lane.
  */
-import { runProgram, type ShuttleEvent, type VNode } from "shuttle/worker"
+import { runProgram, type ShuttleEvent, type VNode } from "shuttle-ui/worker"
 
 export const ROWS = 10_000
 

@@ -4,7 +4,7 @@
  * dispatched when the previous one has been committed, so the grid re-renders back to
  * back. The browser test and the responsiveness benchmark read `window.lanesDemo`.
  */
-import { createRoot, type CommitStats, type LaneName, type Root } from "shuttle"
+import { createRoot, type CommitStats, type LaneName, type Root } from "shuttle-ui"
 
 interface LanesDemo {
   readonly root: Root

@@ -5,7 +5,7 @@
  * bounded chunks per frame while the text box stays responsive.
  */
 import { Effect, Stream } from "effect"
-import { type ComponentSelf, lazy, runProgram, type ShuttleEvent, type Subscriptions, Suspense, type VNode } from "shuttle/worker"
+import { type ComponentSelf, lazy, runProgram, type ShuttleEvent, type Subscriptions, Suspense, type VNode } from "shuttle-ui/worker"
 
 const TOTAL = 100_000
 const CHUNK = 1_000

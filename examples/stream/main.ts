@@ -2,7 +2,7 @@
  * Streaming demo, main thread: mounts the worker's app. Tests and the probe read
  * `window.streamDemo` (the root and every commit's stats).
  */
-import { type CommitStats, createRoot, type Root } from "shuttle"
+import { type CommitStats, createRoot, type Root } from "shuttle-ui"
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 /** Loaded lazily by app.worker.tsx: a small SVG chart. */
-import type { VNode } from "shuttle/worker"
+import type { VNode } from "shuttle-ui/worker"
 
 export default function Sparkline(props: { points: readonly number[] }): VNode {
   const max = Math.max(...props.points)

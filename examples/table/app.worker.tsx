@@ -2,7 +2,7 @@
  * The js-framework-benchmark table app, running in a Web Worker. `update` is the pure
  * function in model.ts; this file adds the view and starts the program.
  */
-import { runProgram, type ShuttleEvent, type VNode } from "shuttle/worker"
+import { runProgram, type ShuttleEvent, type VNode } from "shuttle-ui/worker"
 import { init, type Model, type Msg, type Row, update, visibleRows } from "./model.ts"
 
 const BUTTONS: ReadonlyArray<readonly [id: Msg["type"], label: string]> = [

@@ -6,7 +6,7 @@
  * `window.shuttleCreateRoot` (the memory test mounts and unmounts extra roots). Nothing
  * else reads them.
  */
-import { createRoot, type Root } from "shuttle"
+import { createRoot, type Root } from "shuttle-ui"
 
 declare global {
   interface Window {

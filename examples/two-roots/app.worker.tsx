@@ -1,5 +1,5 @@
 /** A counter: each root on the two-roots page runs its own copy in its own worker. */
-import { runProgram, type VNode } from "shuttle/worker"
+import { runProgram, type VNode } from "shuttle-ui/worker"
 
 type Msg = { readonly type: "inc" } | { readonly type: "reset" }
 

@@ -6,7 +6,7 @@
  * `document.body.dataset.unmountedA` becomes "done" (or "failed: <error>") once the
  * unmount button's `unmount()` has settled.
  */
-import { createRoot, type Root } from "shuttle"
+import { createRoot, type Root } from "shuttle-ui"
 
 declare global {
   interface Window {

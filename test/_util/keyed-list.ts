@@ -1,6 +1,6 @@
 import { expect } from "vitest"
 import { h } from "../../workers/h.ts"
-import type { DecodedPatch } from "../../src/protocol/patch-reader.ts"
+import type { DecodedPatch } from "../../protocol/patch-reader.ts"
 import type { Child, Key, VNode } from "../../workers/vnode.ts"
 import { createPipeline, freshRender, traceInsertions } from "./pipeline.ts"
 

@@ -1,8 +1,8 @@
-import { Applier } from "../../src/applier.ts"
-import { LANE_COUNT } from "../../src/protocol/lanes.ts"
-import { DEFAULT_LANES, type LaneConfig } from "../../src/protocol/lanes.ts"
-import { Renderer } from "../../workers/renderer.ts"
-import { LaneScheduler, type StepResult } from "../../workers/scheduler.ts"
+import { Applier } from "../../src/dom/applier.ts"
+import { LANE_COUNT } from "../../protocol/lanes.ts"
+import { DEFAULT_LANES, type LaneConfig } from "../../protocol/lanes.ts"
+import { Renderer } from "../../workers/diff/renderer.ts"
+import { LaneScheduler, type StepResult } from "../../workers/runtime/lane-scheduler.ts"
 import type { Child } from "../../workers/vnode.ts"
 
 /**

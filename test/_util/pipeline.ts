@@ -1,7 +1,7 @@
-import { Applier } from "../../src/applier.ts"
-import { decodePatch, type DecodedPatch } from "../../src/protocol/patch-reader.ts"
-import { LANE_DEFAULT } from "../../src/protocol/lanes.ts"
-import { Renderer } from "../../workers/renderer.ts"
+import { Applier } from "../../src/dom/applier.ts"
+import { decodePatch, type DecodedPatch } from "../../protocol/patch-reader.ts"
+import { LANE_DEFAULT } from "../../protocol/lanes.ts"
+import { Renderer } from "../../workers/diff/renderer.ts"
 import type { Child } from "../../workers/vnode.ts"
 
 /**

@@ -1,5 +1,5 @@
-import { decodePatch, type DecodedPatch } from "../../src/protocol/patch-reader.ts"
-import { LANE_DEFAULT } from "../../src/protocol/lanes.ts"
+import { decodePatch, type DecodedPatch } from "../../protocol/patch-reader.ts"
+import { LANE_DEFAULT } from "../../protocol/lanes.ts"
 import type { Child } from "../../workers/vnode.ts"
 import { createPipeline } from "./pipeline.ts"
 

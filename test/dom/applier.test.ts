@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Applier } from "../../src/applier.ts"
-import { MAX_ID } from "../../src/node-table.ts"
-import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../src/protocol/errors.ts"
+import { Applier } from "../../src/dom/applier.ts"
+import { MAX_ID } from "../../src/dom/node-table.ts"
+import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../protocol/errors.ts"
 import {
   EVENT_HANDLED,
   EVENT_PREVENT_DEFAULT,
@@ -19,9 +19,9 @@ import {
   PROP_STRING,
   PROP_TRUE,
   VERSION
-} from "../../src/protocol/opcodes.ts"
-import { opSize } from "../../src/protocol/patch-reader.ts"
-import { PatchWriter } from "../../src/protocol/patch-writer.ts"
+} from "../../protocol/opcodes.ts"
+import { opSize } from "../../protocol/patch-reader.ts"
+import { PatchWriter } from "../../protocol/patch-writer.ts"
 
 /**
  * The applier against a real node table: every malformed list is rejected with a typed

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest"
-import { LANE_CONTINUOUS, LANE_DEFAULT, LANE_IDLE, LANE_SYNC, LANE_TRANSITION } from "../../src/protocol/lanes.ts"
+import { LANE_CONTINUOUS, LANE_DEFAULT, LANE_IDLE, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
 import { h } from "../../workers/h.ts"
 import { createLaneHarness } from "../_util/lane-harness.ts"
 

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import fc from "fast-check"
 import { expect, it } from "vitest"
-import { LANE_COUNT, LANE_SYNC } from "../../src/protocol/lanes.ts"
+import { LANE_COUNT, LANE_SYNC } from "../../protocol/lanes.ts"
 import { h } from "../../workers/h.ts"
 import { createLaneHarness } from "../_util/lane-harness.ts"
 

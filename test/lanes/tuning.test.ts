@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from "vitest"
-import { CommitQueue } from "../../src/commit-queue.ts"
-import { defaultTuning, resolveTuning } from "../../src/lane-options.ts"
+import { CommitQueue } from "../../src/root/commit-queue.ts"
+import { defaultTuning, resolveTuning } from "../../src/root/lane-options.ts"
 import { InvalidOptionError, type CommitStats } from "../../src/index.ts"
-import { LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../src/protocol/lanes.ts"
-import type { CommitInfo } from "../../src/protocol/messages.ts"
+import { LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
+import type { CommitInfo } from "../../protocol/messages.ts"
 import { h } from "../../workers/h.ts"
 import { mountProgram } from "../_util/harness.ts"
 

@@ -2,8 +2,8 @@
 import { Effect, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { h } from "../../workers/h.ts"
-import type { ComponentSelf } from "../../workers/instance.ts"
-import type { Subscriptions } from "../../workers/subscriptions.ts"
+import type { ComponentSelf } from "../../workers/components/instance.ts"
+import type { Subscriptions } from "../../workers/runtime/subscriptions.ts"
 import { collectedCounter, fullGc } from "../_util/gc.ts"
 import { mountProgram } from "../_util/harness.ts"
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { LANE_DEFAULT } from "../../src/protocol/lanes.ts"
-import { Renderer } from "../../workers/renderer.ts"
+import { LANE_DEFAULT } from "../../protocol/lanes.ts"
+import { Renderer } from "../../workers/diff/renderer.ts"
 import { makeRows, tableView } from "../../bench/micro/jfb-rows.ts"
 import { fullGc } from "../_util/gc.ts"
 

@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Applier } from "../../src/applier.ts"
-import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../src/protocol/errors.ts"
-import { LANE_DEFAULT } from "../../src/protocol/lanes.ts"
-import { Header, HEADER_WORDS, MAGIC, OP_LAST, OP_WORDS, VERSION } from "../../src/protocol/opcodes.ts"
+import { Applier } from "../../src/dom/applier.ts"
+import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../protocol/errors.ts"
+import { LANE_DEFAULT } from "../../protocol/lanes.ts"
+import { Header, HEADER_WORDS, MAGIC, OP_LAST, OP_WORDS, VERSION } from "../../protocol/opcodes.ts"
 import { h } from "../../workers/h.ts"
-import { Renderer } from "../../workers/renderer.ts"
+import { Renderer } from "../../workers/diff/renderer.ts"
 import type { Child } from "../../workers/vnode.ts"
 
 /**
@@ -18,7 +18,7 @@ import type { Child } from "../../workers/vnode.ts"
  *
  * Inputs: random bytes; random words behind a valid header; every truncation and 1–8 bit
  * flips of 1,000 valid lists from a differential corpus (random vnode trees rendered in
- * sequence by workers/renderer.ts, as test/_util/pipeline.ts does).
+ * sequence by workers/diff/renderer.ts, as test/_util/pipeline.ts does).
  *
  *   DECODER_FUZZ_RANDOM=10000 DECODER_FUZZ_LISTS=1000 DECODER_FUZZ_FLIPS=8 DECODER_FUZZ_FULL_EVERY=1 DECODER_FUZZ_SEED=… npx vitest run test/property/decoder-fuzz.test.ts
  */

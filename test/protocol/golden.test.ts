@@ -13,9 +13,9 @@ import {
   PROP_STRING,
   PROP_TRUE,
   VERSION
-} from "../../src/protocol/opcodes.ts"
-import { decodePatch, opSize, type DecodedOp } from "../../src/protocol/patch-reader.ts"
-import { PatchWriter } from "../../src/protocol/patch-writer.ts"
+} from "../../protocol/opcodes.ts"
+import { decodePatch, opSize, type DecodedOp } from "../../protocol/patch-reader.ts"
+import { PatchWriter } from "../../protocol/patch-writer.ts"
 
 /**
  * Golden buffers: the exact bytes PatchWriter produces for fixed inputs, one file per
@@ -24,7 +24,7 @@ import { PatchWriter } from "../../src/protocol/patch-writer.ts"
  *
  *   UPDATE_GOLDEN=1 npx vitest run test/protocol/golden.test.ts
  *
- * review the diff, bump VERSION in src/protocol/opcodes.ts if old appliers cannot read
+ * review the diff, bump VERSION in protocol/opcodes.ts if old appliers cannot read
  * the new bytes, and update docs/wire-format.md.
  */
 
@@ -232,7 +232,7 @@ function wordRole(index: number, words: Uint32Array): string {
 /** Null if `actual` matches `expected` byte for byte, else a message saying where and how to update. */
 function compareGolden(file: string, expected: GoldenFile, actual: GoldenFile): string | null {
   const how = `If the wire format changed on purpose, run \`UPDATE_GOLDEN=1 npx vitest run test/protocol/golden.test.ts\`, ` +
-    `review the diff of test/protocol/golden/${file}.json, bump VERSION in src/protocol/opcodes.ts if old appliers cannot read it, ` +
+    `review the diff of test/protocol/golden/${file}.json, bump VERSION in protocol/opcodes.ts if old appliers cannot read it, ` +
     `and update docs/wire-format.md.`
   if (JSON.stringify(expected.calls) !== JSON.stringify(actual.calls)) {
     return `golden ${file}.json was made from other writer calls than the test now makes. ${how}`

@@ -17,9 +17,9 @@ import {
   PROP_STRING,
   PROP_TRUE,
   VERSION
-} from "../../src/protocol/opcodes.ts"
-import { decodePatch, type DecodedOp, type DecodedPatch } from "../../src/protocol/patch-reader.ts"
-import { PatchWriter } from "../../src/protocol/patch-writer.ts"
+} from "../../protocol/opcodes.ts"
+import { decodePatch, type DecodedOp, type DecodedPatch } from "../../protocol/patch-reader.ts"
+import { PatchWriter } from "../../protocol/patch-writer.ts"
 
 /**
  * decode(encode(x)) === x for every op of PatchWriter, the header fields and the string

@@ -2,9 +2,9 @@
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import type { ShuttleError } from "../../src/index.ts"
-import { ErrorBoundary } from "../../workers/error-boundary.ts"
+import { ErrorBoundary } from "../../workers/components/error-boundary.ts"
 import { h } from "../../workers/h.ts"
-import type { ComponentSelf } from "../../workers/instance.ts"
+import type { ComponentSelf } from "../../workers/components/instance.ts"
 import { mountProgram } from "../_util/harness.ts"
 
 const cleanups: Array<() => Promise<void>> = []

@@ -1,12 +1,12 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { InvalidOptionError } from "../../src/protocol/errors.ts"
-import { LANE_COUNT, LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../src/protocol/lanes.ts"
-import type { FromWorker } from "../../src/protocol/messages.ts"
-import { RecoveryLog, resolveRecovery } from "../../src/recovery.ts"
-import { type JournalClock, replayInto, RootJournal, SNAPSHOT_INTERVAL_MS } from "../../workers/journal.ts"
+import { InvalidOptionError } from "../../protocol/errors.ts"
+import { LANE_COUNT, LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
+import type { FromWorker } from "../../protocol/messages.ts"
+import { RecoveryLog, resolveRecovery } from "../../src/root/recovery.ts"
+import { type JournalClock, replayInto, RootJournal, SNAPSHOT_INTERVAL_MS } from "../../workers/runtime/journal.ts"
 import { withCommand } from "../../workers/program.ts"
-import { UpdateQueue } from "../../workers/update-queue.ts"
+import { UpdateQueue } from "../../workers/runtime/update-queue.ts"
 
 /**
  * The snapshot/journal pair without threads: the worker's UpdateQueue and RootJournal on

@@ -2,12 +2,12 @@
 import { Effect, Stream } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import type { CommitStats, ShuttleError } from "../../src/index.ts"
-import { ErrorBoundary } from "../../workers/error-boundary.ts"
+import { ErrorBoundary } from "../../workers/components/error-boundary.ts"
 import { h } from "../../workers/h.ts"
-import type { ComponentSelf } from "../../workers/instance.ts"
-import { lazy } from "../../workers/lazy.ts"
-import { Suspense } from "../../workers/suspense.ts"
-import type { Subscriptions } from "../../workers/subscriptions.ts"
+import type { ComponentSelf } from "../../workers/components/instance.ts"
+import { lazy } from "../../workers/components/lazy.ts"
+import { Suspense } from "../../workers/components/suspense.ts"
+import type { Subscriptions } from "../../workers/runtime/subscriptions.ts"
 import { mountProgram } from "../_util/harness.ts"
 
 const cleanups: Array<() => Promise<void>> = []

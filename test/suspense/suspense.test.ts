@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { LANE_DEFAULT, LANE_TRANSITION } from "../../src/protocol/lanes.ts"
-import { ErrorBoundary } from "../../workers/error-boundary.ts"
+import { LANE_DEFAULT, LANE_TRANSITION } from "../../protocol/lanes.ts"
+import { ErrorBoundary } from "../../workers/components/error-boundary.ts"
 import { h } from "../../workers/h.ts"
-import type { ComponentSelf, Resource } from "../../workers/instance.ts"
-import { Suspense } from "../../workers/suspense.ts"
+import type { ComponentSelf, Resource } from "../../workers/components/instance.ts"
+import { Suspense } from "../../workers/components/suspense.ts"
 import type { Child } from "../../workers/vnode.ts"
 import { createPipeline } from "../_util/pipeline.ts"
 

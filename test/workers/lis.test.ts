@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { longestIncreasingSubsequence } from "../../workers/lis.ts"
+import { longestIncreasingSubsequence } from "../../workers/diff/lis.ts"
 
 /**
  * `longestIncreasingSubsequence` against a brute force over every subset: the result

@@ -8,7 +8,7 @@
 //   from     instead of an entry: a folder of examples/dist/ to copy (built by examples/build.mjs)
 //   jsx      jsxImportSource for .jsx/.tsx entries; the file must also say it in a pragma
 //            (`/** @jsxImportSource react */`): esbuild lets the repository tsconfig.json
-//            ("jsxImportSource": "shuttle") win over the build option
+//            ("jsxImportSource": "shuttle-ui") win over the build option
 //   version  the npm package whose version the report shows
 //   shuttle  the page exposes window.shuttleRoot (stats are read after each sample)
 export const LIBRARIES = [

@@ -8,7 +8,7 @@
  * The patch lists come from the worker-side Renderer run here, on the main thread, before
  * any timing (bench/micro/jfb-patches.ts). The driver calls `window.shuttleApply.run`.
  */
-import { Applier, type EventTypeListener } from "../../../../src/applier.ts"
+import { Applier, type EventTypeListener } from "../../../../src/dom/applier.ts"
 import { directOp, directTable, setupRows } from "../../../micro/direct-dom.ts"
 import { jfbOps, opPatches } from "../../../micro/jfb-patches.ts"
 

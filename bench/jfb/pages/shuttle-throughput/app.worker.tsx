@@ -4,7 +4,7 @@
  * message's number) and each `inc` message only bumps a counter. The page dispatches them
  * as fast as it can and reads `#applied` / `#counter` to see how many the DOM shows.
  */
-import { runProgram, type VNode } from "shuttle/worker"
+import { runProgram, type VNode } from "shuttle-ui/worker"
 import { buildRows, init as tableInit, type Model as TableModel } from "../../../../examples/table/model.ts"
 
 interface Row {

@@ -7,7 +7,7 @@
  * - `burst(total, size)`: `total` `inc` messages in tasks of `size` dispatches, then a
  *   flush; returns the time until the DOM shows the last one.
  */
-import { type CommitStats, createRoot, type Root } from "shuttle"
+import { type CommitStats, createRoot, type Root } from "shuttle-ui"
 
 interface Window_ {
   readonly root: Root

@@ -1,4 +1,4 @@
-import type { PatchWriter } from "../src/protocol/patch-writer.ts"
+import type { PatchWriter } from "../../protocol/patch-writer.ts"
 
 const MIN_SWEEP_SIZE = 1024
 

@@ -1,6 +1,6 @@
-import { InvalidOptionError } from "./protocol/errors.ts"
-import { LANE_SYNC } from "./protocol/lanes.ts"
-import type { JournalEntry, JournalMark, ReplayEntry, RestoreState } from "./protocol/messages.ts"
+import { InvalidOptionError } from "../../protocol/errors.ts"
+import { LANE_SYNC } from "../../protocol/lanes.ts"
+import type { JournalEntry, JournalMark, ReplayEntry, RestoreState } from "../../protocol/messages.ts"
 
 /** How a crashed worker is restarted (`createRoot`'s `recover` option). */
 export interface RecoverOptions {
@@ -47,7 +47,7 @@ const REJECTED = 2
 
 /**
  * The main-thread side of crash recovery for one root (the worker side is
- * workers/journal.ts): the last snapshot of the model, and every message after it, in
+ * workers/runtime/journal.ts): the last snapshot of the model, and every message after it, in
  * the order the worker queued them, each with what the worker did with it.
  *
  * Two streams make up the worker's queue: messages this thread dispatched (it keeps

@@ -1,5 +1,5 @@
-import type { ShuttleEvent } from "../src/protocol/messages.ts"
-import type { RenderContext } from "./render-context.ts"
+import type { ShuttleEvent } from "../../protocol/messages.ts"
+import type { RenderContext } from "../diff/render-context.ts"
 
 /**
  * Runs the handlers of one DOM event in the worker. `path` holds the ids of the nodes

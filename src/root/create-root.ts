@@ -1,7 +1,7 @@
 import * as Comlink from "comlink"
-import { Applier } from "./applier.ts"
+import { Applier } from "../dom/applier.ts"
 import { CommitQueue } from "./commit-queue.ts"
-import { EventDelegation } from "./events.ts"
+import { EventDelegation } from "../dom/event-delegation.ts"
 import { defaultTuning, type LaneTuning, resolveTuning } from "./lane-options.ts"
 import {
   InvalidOptionError,
@@ -9,11 +9,11 @@ import {
   RootUnmountedError,
   type ShuttleError,
   WorkerError
-} from "./protocol/errors.ts"
-import { Header } from "./protocol/opcodes.ts"
-import { LANE_DEFAULT, LANE_NAMES, laneOf, type LaneName } from "./protocol/lanes.ts"
-import type { CommitInfo, FromWorker, MountOptions, MountReply, RestoreState, ToWorker } from "./protocol/messages.ts"
-import { checkPlaceholder, showErrorState, showPlaceholder } from "./placeholder.ts"
+} from "../../protocol/errors.ts"
+import { Header } from "../../protocol/opcodes.ts"
+import { LANE_DEFAULT, LANE_NAMES, laneOf, type LaneName } from "../../protocol/lanes.ts"
+import type { CommitInfo, FromWorker, MountOptions, MountReply, RestoreState, ToWorker } from "../../protocol/messages.ts"
+import { checkPlaceholder, showErrorState, showPlaceholder } from "../dom/placeholder.ts"
 import { RecoveryLog, resolveRecovery } from "./recovery.ts"
 import type { CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root-api.ts"
 import { acquireControl, type Control, releaseControl } from "./worker-control.ts"

@@ -1,5 +1,5 @@
-import { InvalidOptionError } from "./protocol/errors.ts"
-import { DEFAULT_LANES, LANE_NAMES, laneOf, type LaneConfig, type LaneName, type LaneSettings } from "./protocol/lanes.ts"
+import { InvalidOptionError } from "../../protocol/errors.ts"
+import { DEFAULT_LANES, LANE_NAMES, laneOf, type LaneConfig, type LaneName, type LaneSettings } from "../../protocol/lanes.ts"
 
 /** Knobs of one lane, as users give them; omitted fields keep their value. */
 export interface LaneOptions {

@@ -1,12 +1,9 @@
-import { NS_HTML, NS_MATHML, NS_SVG } from "../src/protocol/opcodes.ts"
+import { NS_HTML, NS_MATHML, NS_SVG } from "../../protocol/opcodes.ts"
 import { mountChildren, mountChunk, patchChildren } from "./children.ts"
-import { ERROR_BOUNDARY } from "./boundary.ts"
-import { ErrorBoundary } from "./error-boundary.ts"
-import { toVNode } from "./h.ts"
-import { ComponentInstance } from "./instance.ts"
-import { SUSPENSE, Suspense } from "./suspense.ts"
+import { toVNode } from "../h.ts"
+import { ComponentInstance } from "../components/instance.ts"
 import { markProps, mountProps, patchProps } from "./props.ts"
-import { type BuiltinComponent, type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
+import { builtinOf, type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
 import {
   type Child,
   cloneVNode,
@@ -20,7 +17,7 @@ import {
   VNODE_ELEMENT,
   VNODE_FRAGMENT,
   VNODE_TEXT
-} from "./vnode.ts"
+} from "../vnode.ts"
 
 /**
  * The per-node diff: mount, patch, unmount and move, writing ops into the context's
@@ -247,11 +244,6 @@ function childNamespace(parent: number, tag: string): number {
   if (tag === "svg") return NS_SVG
   if (tag === "math") return NS_MATHML
   return parent
-}
-
-/** The diff's own rendering of a built-in component, or null for a user component. */
-function builtinOf(type: VNode["type"]): BuiltinComponent | null {
-  return type === ErrorBoundary ? ERROR_BOUNDARY : type === Suspense ? SUSPENSE : null
 }
 
 /** Renders a new component's output and mounts it, with the component as the parent instance. */

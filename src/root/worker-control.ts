@@ -1,5 +1,5 @@
 import * as Comlink from "comlink"
-import type { WorkerApi } from "./protocol/messages.ts"
+import type { WorkerApi } from "../../protocol/messages.ts"
 import type { WorkerLike } from "./root-api.ts"
 
 /** The comlink control channel to one worker, shared by every root mounted on it. */

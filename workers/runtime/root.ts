@@ -1,17 +1,17 @@
 import { Cause, Effect, Exit, Fiber, Layer, Queue, Scheduler, Scope } from "effect"
-import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../src/protocol/lanes.ts"
-import type { CommitInfo, FromWorker, MountOptions, ToWorker, WorkerTables } from "../src/protocol/messages.ts"
-import type { ErrorBoundaryProps } from "./error-boundary.ts"
-import { RenderError } from "./errors.ts"
-import type { ComponentInstance } from "./instance.ts"
+import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../../protocol/lanes.ts"
+import type { CommitInfo, FromWorker, MountOptions, ToWorker, WorkerTables } from "../../protocol/messages.ts"
+import type { ErrorBoundaryProps } from "../components/error-boundary.ts"
+import { RenderError } from "../errors.ts"
+import type { ComponentInstance } from "../components/instance.ts"
 import { collectEventMessages } from "./event-handlers.ts"
-import { makeWorkerScheduler } from "./immediate.ts"
+import { makeWorkerScheduler } from "./effect-scheduler.ts"
 import { replayInto, RootJournal } from "./journal.ts"
-import type { Program } from "./program.ts"
-import { Renderer } from "./renderer.ts"
-import { LaneScheduler } from "./scheduler.ts"
+import type { Program } from "../program.ts"
+import { Renderer } from "../diff/renderer.ts"
+import { LaneScheduler } from "./lane-scheduler.ts"
 import { SubscriptionSet } from "./subscriptions.ts"
-import type { VNode } from "./vnode.ts"
+import type { VNode } from "../vnode.ts"
 
 /** The port a root talks to the main thread through (a MessagePort in practice). */
 export interface DataPort {
@@ -55,7 +55,7 @@ export class RootRuntime<Model, Msg, R> {
   private closed = false
   /** Commits posted and not yet acknowledged (see MAX_IN_FLIGHT). */
   private inFlight = 0
-  /** Crash recovery (workers/journal.ts), when the main thread asked for it. */
+  /** Crash recovery (workers/runtime/journal.ts), when the main thread asked for it. */
   private journal: RootJournal | null = null
   private readonly program: Program<Model, Msg, R>
   private readonly subscriptions: SubscriptionSet<Msg, R>

@@ -1,8 +1,35 @@
-import { place, reindex, single } from "./diff.ts"
-import { ErrorBoundary, type ErrorBoundaryProps } from "./error-boundary.ts"
+import { place, single } from "../diff/diff.ts"
+import { BUILTIN, type BuiltinComponent, type RenderContext } from "../diff/render-context.ts"
+import type { Child, VNode } from "../vnode.ts"
 import { BoundaryInstance, Suspended } from "./instance.ts"
-import type { BuiltinComponent, RenderContext } from "./render-context.ts"
-import type { VNode } from "./vnode.ts"
+import { rewind, savepoint } from "./savepoint.ts"
+
+/** Props of ErrorBoundary. */
+export interface ErrorBoundaryProps {
+  /** What to show instead of the children after one of them failed; `retry()` renders the children again. */
+  readonly fallback: (error: unknown, retry: () => void) => Child
+  /** Called (in the worker) with every error this boundary catches, after the commit that shows the fallback. */
+  readonly onError?: (error: unknown) => void
+  readonly children?: Child
+}
+
+/**
+ * Catches errors below it: thrown by a view or component while rendering, or by a
+ * component's effect (see `ComponentSelf.mount`). It shows `fallback(error, retry)` in
+ * place of its children; everything outside it keeps its DOM and state. An error in the
+ * fallback goes to the next boundary up; with none, the root shows a minimal error view.
+ *
+ * Inside a boundary the diff is not sliced (its catch must see the whole subtree), so
+ * wrap parts of a page, not a whole 10,000-row list.
+ *
+ * @since 0.1.0
+ * @example
+ * h(ErrorBoundary, { fallback: (error, retry) => h("button", { onClick: retry }, "Retry") }, h(Chart, { data }))
+ */
+export function ErrorBoundary(props: ErrorBoundaryProps): Child {
+  // Never called: the diff finds the BUILTIN mark and renders the boundary itself.
+  return props.children
+}
 
 /**
  * How the diff renders an ErrorBoundary. Before its children are rendered it takes a
@@ -12,7 +39,7 @@ import type { VNode } from "./vnode.ts"
  */
 
 /** ErrorBoundary as the diff renders it. */
-export const ERROR_BOUNDARY: BuiltinComponent = {
+const ERROR_BOUNDARY: BuiltinComponent = {
   makeInstance: (ctx) => new BoundaryInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary),
   render: (ctx, vnode, instance, previous, parent, anchor, namespace) =>
     renderGuarded(ctx, vnode, instance as BoundaryInstance, previous, parent, anchor, namespace)
@@ -50,41 +77,4 @@ function renderGuarded(ctx: RenderContext, vnode: VNode, instance: BoundaryInsta
   }
 }
 
-export interface Savepoint {
-  readonly writer: number
-  readonly strings: number
-  readonly allocated: number
-  readonly released: number
-  readonly effects: number
-  readonly closing: number
-  readonly caught: number
-  readonly work: number
-}
-
-export function savepoint(ctx: RenderContext): Savepoint {
-  return {
-    writer: ctx.writer.mark(),
-    strings: ctx.strings.definedMark,
-    allocated: ctx.ids.allocatedMark,
-    released: ctx.ids.releasedMark,
-    effects: ctx.effects.mark,
-    closing: ctx.closing.length,
-    caught: ctx.caught.length,
-    work: ctx.work.length
-  }
-}
-
-export function rewind(ctx: RenderContext, save: Savepoint, previous: VNode | null): void {
-  ctx.writer.rewind(save.writer)
-  ctx.strings.rewind(save.strings)
-  const undone = ctx.ids.rewind(save.allocated, save.released)
-  for (let i = 0; i < undone.length; i++) ctx.nodes[undone[i]] = undefined
-  ctx.effects.rewind(save.effects)
-  ctx.closing.length = save.closing
-  ctx.caught.length = save.caught
-  ctx.work.length = save.work
-  // The failed patch pointed ids at new vnodes; the old content is still what the DOM shows.
-  if (previous !== null) reindex(ctx, previous)
-}
-
-export { ErrorBoundary }
+Object.defineProperty(ErrorBoundary, BUILTIN, { value: ERROR_BOUNDARY })

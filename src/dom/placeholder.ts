@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "./protocol/errors.ts"
+import { InvalidOptionError } from "../../protocol/errors.ts"
 
 /**
  * What a root's container shows when the app's view cannot: a placeholder until the

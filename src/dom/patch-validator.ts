@@ -1,4 +1,4 @@
-import { MalformedPatchError, UnknownNodeError } from "./protocol/errors.ts"
+import { MalformedPatchError, UnknownNodeError } from "../../protocol/errors.ts"
 import {
   ARG_SHIFT,
   CONTAINER_ID,
@@ -28,8 +28,8 @@ import {
   PROP_KIND_LAST,
   PROP_NUMBER,
   PROP_STRING
-} from "./protocol/opcodes.ts"
-import { checkHeader, opSize } from "./protocol/patch-reader.ts"
+} from "../../protocol/opcodes.ts"
+import { checkHeader, opSize } from "../../protocol/patch-reader.ts"
 import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NODE_ID, type NodeTable } from "./node-table.ts"
 
 /** Validation scratch values (see parentScratch). */

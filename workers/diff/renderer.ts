@@ -1,11 +1,11 @@
-import { CONTAINER_ID, NS_HTML } from "../src/protocol/opcodes.ts"
+import { CONTAINER_ID, NS_HTML } from "../../protocol/opcodes.ts"
 import { patchChildren } from "./children.ts"
 import { drainWork, markTree, reindex } from "./diff.ts"
-import { normalizeChildren } from "./h.ts"
-import type { WorkerTables } from "../src/protocol/messages.ts"
-import type { ComponentInstance } from "./instance.ts"
+import { normalizeChildren } from "../h.ts"
+import type { WorkerTables } from "../../protocol/messages.ts"
+import type { ComponentInstance } from "../components/instance.ts"
 import { createRenderContext, type RenderContext } from "./render-context.ts"
-import type { Child, VNode } from "./vnode.ts"
+import type { Child, VNode } from "../vnode.ts"
 
 /** Buffers returned by the main thread, kept for reuse; a few cover the commits in flight. */
 const BUFFER_POOL_LIMIT = 8

@@ -1,9 +1,9 @@
-import { LANE_TRANSITION } from "../src/protocol/lanes.ts"
-import { rewind, savepoint } from "./boundary.ts"
-import { place, single } from "./diff.ts"
+import { LANE_TRANSITION } from "../../protocol/lanes.ts"
+import { rewind, savepoint } from "./savepoint.ts"
+import { place, single } from "../diff/diff.ts"
 import { ComponentInstance, Suspended } from "./instance.ts"
-import type { BuiltinComponent, RenderContext } from "./render-context.ts"
-import { type Child, createVNode, EMPTY_CHILDREN, EMPTY_PROPS, type VNode, VNODE_FRAGMENT } from "./vnode.ts"
+import { BUILTIN, type BuiltinComponent, type RenderContext } from "../diff/render-context.ts"
+import { type Child, createVNode, EMPTY_CHILDREN, EMPTY_PROPS, type VNode, VNODE_FRAGMENT } from "../vnode.ts"
 
 /** Props of Suspense. */
 export interface SuspenseProps {
@@ -28,7 +28,7 @@ export interface SuspenseProps {
  * h(Suspense, { fallback: h("p", null, "Loading…"), delayMs: 100, minDurationMs: 300 }, h(Profile, { id }))
  */
 export function Suspense(props: SuspenseProps): Child {
-  // Never called: the diff recognizes this function and renders the boundary itself.
+  // Never called: the diff finds the BUILTIN mark and renders the boundary itself.
   return props.children
 }
 
@@ -46,7 +46,7 @@ class SuspenseInstance extends ComponentInstance {
 }
 
 /** Suspense as the diff renders it. */
-export const SUSPENSE: BuiltinComponent = {
+const SUSPENSE: BuiltinComponent = {
   makeInstance: (ctx) => new SuspenseInstance(ctx.host, ctx.effects, ctx.resources, ctx.boundary),
   render: (ctx, vnode, instance, previous, parent, anchor, namespace) =>
     renderSuspense(ctx, vnode, instance as SuspenseInstance, previous, parent, anchor, namespace)
@@ -106,3 +106,5 @@ function wakeAt(ctx: RenderContext, instance: SuspenseInstance, at: number, now:
   instance.timerAt = at
   ctx.host.setTimer(at - now, () => instance.markDirty())
 }
+
+Object.defineProperty(Suspense, BUILTIN, { value: SUSPENSE })

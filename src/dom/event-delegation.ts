@@ -1,7 +1,7 @@
 import type { Applier, EventTypeListener } from "./applier.ts"
 import { NODE_ID } from "./node-table.ts"
-import { EVENT_PREVENT_DEFAULT, EVENT_STOP_PROPAGATION } from "./protocol/opcodes.ts"
-import type { ShuttleEvent } from "./protocol/messages.ts"
+import { EVENT_PREVENT_DEFAULT, EVENT_STOP_PROPAGATION } from "../../protocol/opcodes.ts"
+import type { ShuttleEvent } from "../../protocol/messages.ts"
 
 /** Events that do not bubble: listened for in the capture phase, delivered to the target only. */
 const NON_BUBBLING = new Set(["focus", "blur", "mouseenter", "mouseleave", "pointerenter", "pointerleave", "load", "error", "scroll", "toggle"])

@@ -1,8 +1,8 @@
-import { DuplicateKeyError } from "./errors.ts"
+import { DuplicateKeyError } from "../errors.ts"
 import { firstDomId, firstDomIdFrom, mount, move, patch, replace, sameType, unmount } from "./diff.ts"
 import { longestIncreasingSubsequence } from "./lis.ts"
 import { type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
-import { type Key, type VNode, VNODE_ELEMENT, VNODE_TEXT } from "./vnode.ts"
+import { type Key, type VNode, VNODE_ELEMENT, VNODE_TEXT } from "../vnode.ts"
 
 /**
  * Reconciles a list of children: prefix and suffix trimming, then a key map and the

@@ -1,5 +1,5 @@
-import { LANE_SYNC } from "../src/protocol/lanes.ts"
-import type { FromWorker, JournalEntry, JournalMark, ReplayEntry } from "../src/protocol/messages.ts"
+import { LANE_SYNC } from "../../protocol/lanes.ts"
+import type { FromWorker, JournalEntry, JournalMark, ReplayEntry } from "../../protocol/messages.ts"
 
 /** Snapshots are structured clones of the whole model: at most one per this many ms. */
 export const SNAPSHOT_INTERVAL_MS = 250
@@ -9,7 +9,7 @@ export interface JournalPort {
   postMessage(message: FromWorker): void
 }
 
-/** What the journal reads of the root's update queue (workers/update-queue.ts). */
+/** What the journal reads of the root's update queue (workers/runtime/update-queue.ts). */
 export interface JournalQueue {
   readonly pushed: number
   readonly settledTotal: number
@@ -33,7 +33,7 @@ const realClock: JournalClock = {
 
 /**
  * The worker side of crash recovery for one root. The main thread keeps the other side
- * (src/recovery.ts): the last snapshot and every message after it, so that a restarted
+ * (src/root/recovery.ts): the last snapshot and every message after it, so that a restarted
  * worker can start from the snapshot and fold the same messages again, in the same order.
  *
  * - Main-thread messages (dispatches) are already on the main thread: the journal only

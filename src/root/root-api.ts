@@ -1,8 +1,8 @@
 import type * as Comlink from "comlink"
 import type { LaneTuning } from "./lane-options.ts"
-import type { ShuttleError } from "./protocol/errors.ts"
-import type { LaneName } from "./protocol/lanes.ts"
-import type { CommitInfo } from "./protocol/messages.ts"
+import type { ShuttleError } from "../../protocol/errors.ts"
+import type { LaneName } from "../../protocol/lanes.ts"
+import type { CommitInfo } from "../../protocol/messages.ts"
 import type { RecoverOptions } from "./recovery.ts"
 
 /**

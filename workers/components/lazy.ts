@@ -1,7 +1,7 @@
 import { Data, Effect } from "effect"
-import { h } from "./h.ts"
+import { h } from "../h.ts"
 import type { ComponentSelf } from "./instance.ts"
-import type { Child, Component } from "./vnode.ts"
+import type { Child, Component } from "../vnode.ts"
 
 /** A lazy module failed to load. */
 export class LazyLoadError extends Data.TaggedError("LazyLoadError")<{
@@ -24,7 +24,7 @@ let nextLazyId = 0
  *
  * @since 0.1.0
  * @example
- * const Chart = lazy(() => import("./chart.tsx"))
+ * const Chart = lazy(() => import("../chart.tsx"))
  * h(Suspense, { fallback: "Loading chart…" }, h(Chart, { points }))
  */
 export function lazy<P>(load: () => Promise<{ readonly default: Component<P> }>, name?: string): Component<P> {

@@ -1,8 +1,8 @@
-import { PatchWriter } from "../src/protocol/patch-writer.ts"
+import { PatchWriter } from "../../protocol/patch-writer.ts"
 import { NodeIds } from "./node-ids.ts"
 import { StringTable } from "./string-table.ts"
-import { type BoundaryInstance, type ComponentInstance, type InstanceHost, PendingEffects, ResourceCache } from "./instance.ts"
-import type { VNode } from "./vnode.ts"
+import { type BoundaryInstance, type ComponentInstance, type InstanceHost, PendingEffects, ResourceCache } from "../components/instance.ts"
+import type { VNode } from "../vnode.ts"
 
 /**
  * Everything one root's diff writes to. One per root and passed explicitly: there is no
@@ -50,6 +50,17 @@ export interface RenderContext {
 export interface BuiltinComponent {
   makeInstance(ctx: RenderContext): ComponentInstance
   render(ctx: RenderContext, vnode: VNode, instance: ComponentInstance, previous: VNode | null, parent: number, anchor: number, namespace: number): VNode
+}
+
+/**
+ * The mark a built-in component carries: `Component[BUILTIN]` is how the diff renders it.
+ * The diff looks for the mark instead of importing the built-ins, which import the diff.
+ */
+export const BUILTIN: unique symbol = Symbol("shuttle.builtin")
+
+/** The diff's own rendering of a built-in component, or null for a user component. */
+export function builtinOf(type: unknown): BuiltinComponent | null {
+  return typeof type === "function" ? ((type as { [BUILTIN]?: BuiltinComponent })[BUILTIN] ?? null) : null
 }
 
 /** A run of children to mount, in order, before `ref` (0: at the end of `parent`). */

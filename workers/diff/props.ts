@@ -6,9 +6,9 @@ import {
   PROP_NUMBER,
   PROP_STRING,
   PROP_TRUE
-} from "../src/protocol/opcodes.ts"
+} from "../../protocol/opcodes.ts"
 import type { RenderContext } from "./render-context.ts"
-import type { Props, VNode } from "./vnode.ts"
+import type { Props, VNode } from "../vnode.ts"
 
 /**
  * Props of an element, diffed into attribute, property, style and event ops.

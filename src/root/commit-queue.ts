@@ -1,5 +1,5 @@
-import { LANE_SYNC } from "./protocol/lanes.ts"
-import type { CommitInfo } from "./protocol/messages.ts"
+import { LANE_SYNC } from "../../protocol/lanes.ts"
+import type { CommitInfo } from "../../protocol/messages.ts"
 
 /**
  * Paces commits on the main thread. Sync commits are applied at once (with every commit

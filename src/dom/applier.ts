@@ -1,4 +1,4 @@
-import { ApplyError, MalformedPatchError, UnknownNodeError } from "./protocol/errors.ts"
+import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../protocol/errors.ts"
 import {
   ARG_SHIFT,
   CONTAINER_ID,
@@ -32,7 +32,7 @@ import {
   PROP_NUMBER,
   PROP_STRING,
   PROP_TRUE
-} from "./protocol/opcodes.ts"
+} from "../../protocol/opcodes.ts"
 import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, NODE_ID, NodeTable } from "./node-table.ts"
 import { PatchValidator } from "./patch-validator.ts"
 

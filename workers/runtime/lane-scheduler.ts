@@ -1,10 +1,10 @@
-import { DEFAULT_LANES, LANE_CONTINUOUS, LANE_COUNT, LANE_SYNC, LANE_TRANSITION, type LaneConfig } from "../src/protocol/lanes.ts"
-import type { Renderer } from "./renderer.ts"
-import type { CommitInfo } from "../src/protocol/messages.ts"
+import { DEFAULT_LANES, LANE_CONTINUOUS, LANE_COUNT, LANE_SYNC, LANE_TRANSITION, type LaneConfig } from "../../protocol/lanes.ts"
+import type { Renderer } from "../diff/renderer.ts"
+import type { CommitInfo } from "../../protocol/messages.ts"
 import { UpdateQueue, type FoldResult } from "./update-queue.ts"
-import { h } from "./h.ts"
-import { Suspended } from "./instance.ts"
-import type { Child } from "./vnode.ts"
+import { h } from "../h.ts"
+import { Suspended } from "../components/instance.ts"
+import type { Child } from "../vnode.ts"
 
 /** What the root shows when its view fails outside any ErrorBoundary. */
 function errorView(cause: unknown): Child {

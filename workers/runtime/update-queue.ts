@@ -1,5 +1,5 @@
-import { LANE_SYNC } from "../src/protocol/lanes.ts"
-import { isCommand } from "./program.ts"
+import { LANE_SYNC } from "../../protocol/lanes.ts"
+import { isCommand } from "../program.ts"
 
 /**
  * The messages of one root, in dispatch order, and the model they fold into, with
@@ -51,7 +51,7 @@ export class UpdateQueue<Model, Msg> {
   /**
    * Told after every commit and rejection: entries before the absolute position `end` of
    * lane `lane` or higher priority that were pending are now shown (or rejected). The
-   * recovery journal (workers/journal.ts) listens.
+   * recovery journal (workers/runtime/journal.ts) listens.
    */
   onSettle: ((end: number, lane: number, rejected: boolean) => void) | null = null
 
