@@ -92,6 +92,23 @@ export class InvalidOptionError extends Error {
   }
 }
 
+/**
+ * The applier refused a value that could run script in the page (an event-handler
+ * attribute, a `javascript:` URL). That one op was skipped; the rest of the commit applied.
+ */
+export class UnsafeValueError extends Error {
+  readonly _tag = "UnsafeValueError"
+  /** The attribute (or property) name the worker asked for. */
+  readonly attribute: string
+  readonly value: string
+  constructor(attribute: string, value: string, reason: string) {
+    super(`Refused ${attribute}=${JSON.stringify(value.slice(0, 80))}: ${reason}.`)
+    this.name = "UnsafeValueError"
+    this.attribute = attribute
+    this.value = value
+  }
+}
+
 export type ShuttleError =
   | MalformedPatchError
   | UnknownNodeError
@@ -100,3 +117,4 @@ export type ShuttleError =
   | RootUnmountedError
   | WorkerError
   | InvalidOptionError
+  | UnsafeValueError
