@@ -29,7 +29,7 @@ const shuttleAlias = {
   "shuttle-ui/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
   "shuttle-ui/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
   "shuttle-ui/worker": join(repo, "workers/index.ts"),
-  shuttle: join(repo, "src/index.ts")
+  "shuttle-ui": join(repo, "src/index.ts")
 }
 
 const common = {
