@@ -1,9 +1,38 @@
 /**
  * Errors raised on the main thread. They are plain classes (no Effect import on the main
  * thread) with a `_tag`, so Effect code can still match them with `Effect.catchTag`.
+ * Each message is one sentence that says what went wrong and what to do.
  *
  * @since 0.1.0
  */
+
+/** Text of `cause` as a clause inside a sentence: its message, without a final period. */
+export function clause(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message || cause.name : String(cause)
+  return text.trim().replace(/[.\s]+$/, "")
+}
+
+/** `text` as one sentence: trimmed, ending in exactly one period. */
+export function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed.replace(/\.+$/, ".") : `${trimmed}.`
+}
+
+/** Where a render-side error happened in the worker (`RenderError.phase`). */
+export type RenderPhase = "view" | "update" | "command" | "handler" | "effect" | "boundary" | "subscriptions"
+
+/** The kinds of `WorkerError` the worker reports for a failed render, update, handler, command, effect or subscription. */
+export type RenderErrorKind = `RenderError:${RenderPhase}`
+
+/**
+ * Every `WorkerError.kind`:
+ * - `MountFailed`: the worker could not mount the root (its script failed to load or threw, `init` or the layer failed, the factory threw);
+ * - `NoProgram`: the worker module loaded but never called `runProgram` (no answer within `mountTimeoutMs`);
+ * - `WorkerCrashed`: a worker that had mounted the root died;
+ * - `SnapshotFailed`: the model or a message cannot be structured-cloned, so crash recovery is off;
+ * - `RenderError:<phase>`: a failure in the app's code, reported by the worker (see `RenderPhase`).
+ */
+export type WorkerErrorKind = "MountFailed" | "NoProgram" | "WorkerCrashed" | "SnapshotFailed" | RenderErrorKind
 
 /** A patch list broke the wire format. Nothing was applied; the DOM is as it was. */
 export class MalformedPatchError extends Error {
@@ -12,7 +41,7 @@ export class MalformedPatchError extends Error {
   /** Word offset in the patch list where the problem was found. */
   readonly offset: number
   constructor(reason: string, offset: number) {
-    super(`Malformed patch list at word ${offset}: ${reason}. Nothing was applied; the DOM is unchanged.`)
+    super(`Malformed patch list at word ${offset}: ${clause(reason)}; nothing was applied and the DOM is unchanged (if the reason names a tag or attribute the DOM refuses, fix that name in the view; otherwise build the page and the worker from the same shuttle-ui).`)
     this.name = "MalformedPatchError"
     this.reason = reason
     this.offset = offset
@@ -26,7 +55,7 @@ export class UnknownNodeError extends Error {
   readonly op: string
   readonly offset: number
   constructor(id: number, op: string, offset: number) {
-    super(`${op} at word ${offset} names node id ${id}, which this root does not hold. Nothing was applied; the DOM is unchanged.`)
+    super(`${op} at word ${offset} names node id ${id}, which this root does not hold; nothing was applied and the DOM is unchanged (build the page and the worker from the same shuttle-ui, and report a bug if they are).`)
     this.name = "UnknownNodeError"
     this.id = id
     this.op = op
@@ -40,7 +69,7 @@ export class ApplyError extends Error {
   readonly op: string
   readonly offset: number
   constructor(op: string, offset: number, cause: unknown) {
-    super(`The DOM rejected ${op} at word ${offset}: ${String(cause)}. The commit was applied up to that op.`, { cause })
+    super(`The DOM rejected ${op} at word ${offset} (${clause(cause)}); the commit was applied up to that op, so check the tag, attribute or property the view sets there.`, { cause })
     this.name = "ApplyError"
     this.op = op
     this.offset = offset
@@ -51,7 +80,7 @@ export class ApplyError extends Error {
 export class MessageNotCloneableError extends Error {
   readonly _tag = "MessageNotCloneableError"
   constructor(cause: unknown) {
-    super(`The message cannot be sent to the worker: ${String(cause)}. Send plain data (objects, arrays, strings, numbers).`, { cause })
+    super(`The message cannot be sent to the worker (${clause(cause)}): send plain data (objects, arrays, strings, numbers), not functions, class instances with methods or DOM nodes.`, { cause })
     this.name = "MessageNotCloneableError"
   }
 }
@@ -61,21 +90,39 @@ export class RootUnmountedError extends Error {
   readonly _tag = "RootUnmountedError"
   readonly action: string
   constructor(action: string) {
-    super(`Cannot ${action}: the root is unmounted. Create a new root with createRoot.`)
+    super(`Cannot ${action}: the root is unmounted, so create a new root with createRoot.`)
     this.name = "RootUnmountedError"
     this.action = action
   }
 }
 
-/** The worker reported an error (a failed render, a crash, a script that failed to load). */
+/** The worker reported an error (a failed render, a crash, a script that failed to load or never called runProgram). */
 export class WorkerError extends Error {
   readonly _tag = "WorkerError"
-  /** What failed: `RenderError:update`, `RenderError:view`, `WorkerCrashed`, `MountFailed`, … */
-  readonly kind: string
-  constructor(kind: string, message: string) {
-    super(`${kind}: ${message}`)
+  /** What failed: see `WorkerErrorKind`. */
+  readonly kind: WorkerErrorKind
+  /** The message without the kind in front, as the error state shows it. */
+  readonly reason: string
+  constructor(kind: WorkerErrorKind, reason: string, options?: { readonly cause?: unknown }) {
+    const text = sentence(reason)
+    super(`${kind}: ${text}`, options)
     this.name = "WorkerError"
     this.kind = kind
+    this.reason = text
+  }
+}
+
+/**
+ * Something failed that Shuttle did not expect (a bug in Shuttle, not in the app): the
+ * original error is its `cause`. What was being done is in `during`.
+ */
+export class UnexpectedError extends Error {
+  readonly _tag = "UnexpectedError"
+  readonly during: string
+  constructor(during: string, cause: unknown) {
+    super(`Unexpected error while ${during} (${clause(cause)}): this is a bug in Shuttle, please report it with this message and the cause's stack.`, { cause })
+    this.name = "UnexpectedError"
+    this.during = during
   }
 }
 
@@ -85,7 +132,7 @@ export class InvalidOptionError extends Error {
   readonly field: string
   readonly value: unknown
   constructor(field: string, value: unknown, expected: string) {
-    super(`Invalid option ${field}: ${JSON.stringify(value)}. Expected ${expected}.`)
+    super(`Invalid option ${field}: ${JSON.stringify(value) ?? String(value)}; give ${expected}.`)
     this.name = "InvalidOptionError"
     this.field = field
     this.value = value
@@ -118,3 +165,11 @@ export type ShuttleError =
   | WorkerError
   | InvalidOptionError
   | UnsafeValueError
+  | UnexpectedError
+
+/** True for the errors Shuttle raises (every member of `ShuttleError`). */
+export function isShuttleError(value: unknown): value is ShuttleError {
+  return value instanceof MalformedPatchError || value instanceof UnknownNodeError || value instanceof ApplyError ||
+    value instanceof MessageNotCloneableError || value instanceof RootUnmountedError || value instanceof WorkerError ||
+    value instanceof InvalidOptionError || value instanceof UnsafeValueError || value instanceof UnexpectedError
+}

@@ -1,3 +1,4 @@
+import type { RenderErrorKind } from "./errors.ts"
 import type { LaneSettings } from "./lanes.ts"
 
 /**
@@ -92,7 +93,10 @@ export type ToWorker =
 export type FromWorker =
   | { readonly t: "commit"; readonly buffer: ArrayBuffer; readonly info: CommitInfo }
   | { readonly t: "flushed"; readonly seq: number }
-  | { readonly t: "error"; readonly kind: string; readonly message: string }
+  /** The worker runs the program: `mount` was called (the page stops waiting for a sign of `runProgram`). */
+  | { readonly t: "mounting" }
+  /** A failure in the app's code; `message` names the fix, `cause` is the original error as data. */
+  | { readonly t: "error"; readonly kind: RenderErrorKind; readonly message: string; readonly cause?: ErrorData }
   /** Recovery journal: messages born in the worker since the last post, and what commits settled. */
   | { readonly t: "journal"; readonly first: number; readonly entries: readonly JournalEntry[]; readonly marks: readonly JournalMark[] }
   /**
@@ -102,6 +106,13 @@ export type FromWorker =
   | { readonly t: "snapshot"; readonly model: unknown; readonly dispatches: number; readonly born: number }
   /** The model or a message could not be cloned: this root cannot be restored after a crash. */
   | { readonly t: "unrecoverable"; readonly message: string }
+
+/** An error as plain data, so that it can cross to the page whatever it held. */
+export interface ErrorData {
+  readonly name: string
+  readonly message: string
+  readonly stack?: string
+}
 
 /**
  * A message born in the worker (from an event handler, a command, a component's effect or

@@ -1,5 +1,5 @@
 import * as Comlink from "comlink"
-import type { MountOptions, MountReply, WorkerApi } from "../protocol/messages.ts"
+import type { FromWorker, MountOptions, MountReply, WorkerApi } from "../protocol/messages.ts"
 import type { Program } from "./program.ts"
 import { type DataPort, RootRuntime } from "./runtime/root.ts"
 
@@ -20,6 +20,9 @@ export function serveProgram<Model, Msg, R>(program: Program<Model, Msg, R>, end
   const api = {
     roots,
     async mount(port: MessagePort, options: MountOptions): Promise<MountReply> {
+      // At once: the page stops waiting for a sign of runProgram (mountTimeoutMs), however long the layer takes to build.
+      const mounting: FromWorker = { t: "mounting" }
+      port.postMessage(mounting)
       // The lock first: the reply then goes out before the first render keeps this thread busy.
       const release = options.lifeLock === undefined ? null : await holdLifeLock(options.lifeLock)
       let root: RootRuntime<Model, Msg, R>

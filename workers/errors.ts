@@ -1,8 +1,11 @@
 import { Data } from "effect"
+import { clause, type RenderErrorKind, type RenderPhase } from "../protocol/errors.ts"
+import type { ErrorData, FromWorker } from "../protocol/messages.ts"
 
 /**
  * Errors raised in the worker while rendering. They are Effect tagged errors: throwable
  * from the plain-TypeScript diff, and matchable with `Effect.catchTag` in app code.
+ * Each message is one sentence that says what went wrong and what to do.
  *
  * @since 0.1.0
  */
@@ -13,7 +16,7 @@ export class DuplicateKeyError extends Data.TaggedError("DuplicateKeyError")<{
   readonly parent: string
 }> {
   override get message(): string {
-    return `Duplicate key ${JSON.stringify(this.key)} among the children of <${this.parent}>. Give each sibling a unique key.`
+    return `Duplicate key ${JSON.stringify(this.key)} among the children of <${this.parent}>: give each sibling a unique key.`
   }
 }
 
@@ -27,14 +30,73 @@ export class InvalidVNodeError extends Data.TaggedError("InvalidVNodeError")<{
   }
 }
 
-/** The app's view, a component or update threw. */
-export class RenderError extends Data.TaggedError("RenderError")<{
-  readonly phase: "view" | "update" | "command" | "handler" | "init" | "effect" | "boundary" | "subscriptions"
-  readonly cause: unknown
+/** `update` returned `undefined` (a missing `case`, a `switch` that falls off the end). */
+export class UpdateReturnedUndefinedError extends Data.TaggedError("UpdateReturnedUndefinedError")<{
+  readonly msg: unknown
 }> {
   override get message(): string {
-    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
-    if (this.phase === "boundary") return `An ErrorBoundary caught an error and shows its fallback: ${cause}`
-    return `The app's ${this.phase} failed: ${cause}`
+    return `update returned undefined for message ${describeValue(this.msg)}: return the model (or withCommand(model, …)) from every case.`
   }
+}
+
+/** What happened to the app's state after a failure in each phase, and what to do. */
+const CONSEQUENCE: Record<RenderPhase, string> = {
+  update: "the message was rejected and the model kept; fix update for this message",
+  view: "the batch was rejected and the model kept; fix the view, or wrap the failing part in an ErrorBoundary",
+  handler: "nothing was dispatched for the event; fix the handler",
+  command: "nothing was dispatched for it; handle the failure inside the command's Effect if it is expected",
+  effect: "wrap the component in an ErrorBoundary to show a fallback, or handle the failure inside the effect",
+  boundary: "its retry renders the children again once the cause is fixed",
+  subscriptions: "fix subscriptions(model), or handle the failure inside the stream"
+}
+
+const SUBJECT: Record<RenderPhase, string> = {
+  update: "The app's update failed",
+  view: "The app's view failed",
+  handler: "An event handler failed",
+  command: "A command failed",
+  effect: "A component's effect failed",
+  boundary: "An ErrorBoundary caught an error and shows its fallback",
+  subscriptions: "The app's subscriptions failed"
+}
+
+/** The app's view, a component, update, a handler, a command, an effect or a subscription failed. */
+export class RenderError extends Data.TaggedError("RenderError")<{
+  readonly phase: RenderPhase
+  readonly cause: unknown
+}> {
+  /** The `WorkerError.kind` the page reports this as. */
+  get kind(): RenderErrorKind {
+    return `RenderError:${this.phase}`
+  }
+
+  override get message(): string {
+    // Shuttle's own errors already say what to do.
+    if (this.cause instanceof UpdateReturnedUndefinedError || this.cause instanceof DuplicateKeyError || this.cause instanceof InvalidVNodeError) {
+      return `${SUBJECT[this.phase]}: ${this.cause.message}`
+    }
+    return `${SUBJECT[this.phase]}: ${clause(this.cause)}; ${CONSEQUENCE[this.phase]}.`
+  }
+}
+
+/** The `error` message that reports `error` to the page, its cause carried as data. */
+export function errorMessage(error: RenderError): Extract<FromWorker, { readonly t: "error" }> {
+  return { t: "error", kind: error.kind, message: error.message, cause: errorData(error.cause) }
+}
+
+function errorData(cause: unknown): ErrorData {
+  if (cause instanceof Error) return cause.stack === undefined ? { name: cause.name, message: cause.message } : { name: cause.name, message: cause.message, stack: cause.stack }
+  return { name: typeof cause, message: clause(cause) }
+}
+
+/** A short, readable form of a message or value for an error text. */
+function describeValue(value: unknown): string {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value)
+  } catch {
+    text = undefined
+  }
+  if (text === undefined) text = String(value)
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text
 }

@@ -20,8 +20,40 @@ export type WorkerLike = Comlink.Endpoint & { terminate?: () => void }
  */
 export type WorkerSource = WorkerLike | (() => WorkerLike)
 
-/** @since 0.1.0 */
-export interface RootOptions extends LaneTuning {
+/**
+ * Data that can be sent to a worker (structured-cloneable): primitives, plain objects and
+ * arrays, Dates, Maps, Sets, ArrayBuffers, typed arrays. Not functions or symbols. The
+ * message type of a root made without one (`createRoot(…)`; `createRoot<Msg>(…)` names
+ * yours). Object literals are checked field by field; values of an interface type are
+ * accepted as objects (their fields are checked when `dispatch` clones them).
+ */
+export type Cloneable =
+  | string
+  | number
+  | boolean
+  | bigint
+  | null
+  | ReadonlyArray<CloneableField>
+  | { readonly [key: string]: CloneableField }
+  | (object & NotAFunction)
+
+/** A field of a cloneable object: any Cloneable, or undefined (an optional field). */
+export type CloneableField = Cloneable | undefined
+
+/** Any object but a function (functions have call, apply and bind). */
+interface NotAFunction {
+  readonly call?: never
+  readonly apply?: never
+  readonly bind?: never
+}
+
+/**
+ * Options of `createRoot`. `Msg` is the root's message type (what `dispatch` takes); no
+ * option carries a message yet, it is here so that options can be written for one root type.
+ *
+ * @since 0.1.0
+ */
+export interface RootOptions<Msg = Cloneable> extends LaneTuning {
   /** Called with every error of this root: rejected patch lists, failed renders, worker crashes. Default: console.error. */
   readonly onError?: (error: ShuttleError) => void
   /** Called after every commit is applied, with what it did. */
@@ -37,6 +69,14 @@ export interface RootOptions extends LaneTuning {
    * or a DOM Node. Default: the container is emptied.
    */
   readonly placeholder?: string | Node
+  /**
+   * Milliseconds to wait for a sign that the worker module called `runProgram` (it answers
+   * the mount at once). Past it the root fails with `WorkerError` kind `NoProgram`
+   * (a worker that never calls `runProgram` would otherwise leave `ready` and every
+   * `flush()` pending forever). Default 10000; `Infinity` waits forever. A layer that takes
+   * long to build does not count: the wait ends when mounting starts.
+   */
+  readonly mountTimeoutMs?: number
 }
 
 /** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */
@@ -80,10 +120,15 @@ export interface RootStats {
   readonly journalLength: number
 }
 
-/** A mounted Shuttle app. @since 0.1.0 */
-export interface Root {
+/**
+ * A mounted Shuttle app whose `update` takes messages of type `Msg`
+ * (`createRoot<Msg>(…)`; without a type, any `Cloneable` data).
+ *
+ * @since 0.1.0
+ */
+export interface Root<Msg = Cloneable> {
   /** Sends a message to the app's `update`. Throws MessageNotCloneableError for data that cannot be sent. */
-  dispatch(msg: unknown, options?: DispatchOptions): void
+  dispatch(msg: Msg, options?: DispatchOptions): void
   /** Resolves once every message dispatched before the call is processed and its commit applied. */
   flush(): Promise<void>
   /** Empties the container, removes the listeners and releases the worker. */

@@ -2,7 +2,7 @@ import { Cause, Effect, Exit, Fiber, Layer, Queue, Scheduler, Scope } from "effe
 import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../../protocol/lanes.ts"
 import type { CommitInfo, FromWorker, MountOptions, ToWorker, WorkerTables } from "../../protocol/messages.ts"
 import type { ErrorBoundaryProps } from "../components/error-boundary.ts"
-import { RenderError } from "../errors.ts"
+import { errorMessage, RenderError } from "../errors.ts"
 import type { ComponentInstance } from "../components/instance.ts"
 import { collectEventMessages } from "./event-handlers.ts"
 import { makeWorkerScheduler } from "./effect-scheduler.ts"
@@ -383,7 +383,7 @@ export class RootRuntime<Model, Msg, R> {
   }
 
   private report(error: RenderError): void {
-    this.port.postMessage({ t: "error", kind: error._tag + ":" + error.phase, message: error.message })
+    this.port.postMessage(errorMessage(error))
     Effect.runFork(Effect.logError(error.message, error.cause))
   }
 }

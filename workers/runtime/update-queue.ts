@@ -1,4 +1,5 @@
 import { LANE_SYNC } from "../../protocol/lanes.ts"
+import { UpdateReturnedUndefinedError } from "../errors.ts"
 import { isCommand } from "../program.ts"
 
 /**
@@ -26,7 +27,7 @@ export interface FoldResult<Model> {
   readonly fresh: number
   /** Commands of the entries included for the first time. */
   readonly commands: readonly unknown[]
-  /** Errors thrown by update, with the entry that threw (rejected for good). */
+  /** Errors thrown by update, and UpdateReturnedUndefinedError for an update that returned no model (those entries are rejected for good). */
   readonly errors: readonly unknown[]
   /** The lane folded at. */
   readonly lane: number
@@ -129,7 +130,7 @@ export class UpdateQueue<Model, Msg> {
     return count
   }
 
-  /** Folds the model a render at `lane` shows. Entries whose update throws are rejected for good. */
+  /** Folds the model a render at `lane` shows. Entries whose update throws or returns undefined are rejected for good. */
   fold(lane: number): FoldResult<Model> {
     let model = this.base
     let included = 0
@@ -159,6 +160,12 @@ export class UpdateQueue<Model, Msg> {
       } catch (error) {
         this.states[i] = REJECTED
         errors.push(error)
+        continue
+      }
+      // A missing case: reject the message here, instead of a view failing later on an undefined model.
+      if (msg !== undefined && (result === undefined || (isCommand(result) && result.model === undefined))) {
+        this.states[i] = REJECTED
+        errors.push(new UpdateReturnedUndefinedError({ msg }))
         continue
       }
       included++
