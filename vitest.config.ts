@@ -11,7 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    exclude: ["test/browser/**"],
+    // The browser suite and the user's-path test have their own configs (npm run test:browser, test:package).
+    exclude: ["test/browser/**", "test/package/**"],
     testTimeout: 30_000
   }
 })

@@ -53,6 +53,8 @@ async function examples() {
   const names = []
   for (const entry of await readdir(here, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name === "dist" || entry.name === "node_modules") continue
+    // A folder with its own package.json is a project built by its own tools (quickstart: Vite).
+    if (existsSync(join(here, entry.name, "package.json"))) continue
     if (existsSync(join(here, entry.name, "main.ts"))) names.push(entry.name)
   }
   return names.sort()

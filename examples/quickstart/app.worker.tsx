@@ -1,0 +1,24 @@
+// app.worker.tsx: the whole app, run in a Web Worker
+import { runProgram, withCommand } from "shuttle-ui/worker"
+import { Effect } from "effect"
+
+type Model = { count: number; text: string }
+type Msg = { type: "inc" } | { type: "typed"; text: string } | { type: "saved" }
+
+runProgram<Model, Msg>({
+  init: { count: 0, text: "" },
+  update: (model, msg) => {
+    switch (msg.type) {
+      case "inc": return { ...model, count: model.count + 1 }
+      case "typed": return withCommand({ ...model, text: msg.text }, Effect.succeed({ type: "saved" } as const))
+      case "saved": return model
+    }
+  },
+  view: (model) => (
+    <main>
+      <button onClick={{ type: "inc" }}>Clicked {model.count} times</button>
+      <input value={model.text} onInput={(e) => ({ type: "typed", text: e.value ?? "" })} />
+      <p>You typed: {model.text}</p>
+    </main>
+  )
+})
