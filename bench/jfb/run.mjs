@@ -3,6 +3,7 @@
 //
 //   node bench/jfb/run.mjs                          # everything (3.5 to 5.5 minutes on 2 busy cores)
 //   node bench/jfb/run.mjs --only shuttle --ops create1k,select --samples 3
+//   node bench/jfb/run.mjs --baseline HEAD~3       # this tree's Shuttle beside Shuttle at HEAD~3, same run
 //   node bench/jfb/run.mjs --help
 //
 // See bench/jfb/README.md for the method and the flags. Results go to bench/results/
@@ -21,6 +22,7 @@ import { expectation, expectedMarks, OPS } from "./lib/ops.mjs"
 import { analyze, printConsole, writeReports } from "./lib/report.mjs"
 import { runThroughput } from "./lib/throughput.mjs"
 import { runApplyBench } from "./lib/apply-browser.mjs"
+import { prepareBaseline } from "./lib/baseline.mjs"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, "..", "..")
@@ -31,6 +33,10 @@ const HELP = `Usage: node bench/jfb/run.mjs [options]
 
   --only a,b          libraries to run (${LIBRARIES.map((l) => l.name).join(", ")});
                       ${BASELINE} is always added, since every ratio is taken against it
+  --baseline REF      also run Shuttle's table demo as built at git ref REF (a commit,
+                      HEAD~3, a branch) as the library "shuttle@<short-sha>", interleaved
+                      with the others; the report gives shuttle / shuttle@<sha> (built in a
+                      temporary git worktree under /tmp, removed afterwards)
   --ops a,b           operations to run (${OPS.map((o) => o.id).join(", ")})
   --samples N         timed samples per op and library (default 5)
   --samples-big N     timed samples for 10,000-row ops (default 3)
@@ -54,7 +60,7 @@ function parseArgs(argv) {
   const args = {
     only: null, ops: null, samples: 5, samplesBig: 3, warmups: 1, warmupsBig: 0, throttle: null,
     throughput: true, jfb: true, seconds: 3, messages: 100_000, build: true, examples: true,
-    out: join(repo, "bench", "results"), rerender: false
+    out: join(repo, "bench", "results"), rerender: false, baseline: null
   }
   const value = (i, name) => {
     if (i + 1 >= argv.length) throw new Error(`${name} needs a value`)
@@ -70,6 +76,7 @@ function parseArgs(argv) {
     switch (arg) {
       case "--help": case "-h": console.log(HELP); process.exit(0); break
       case "--only": args.only = value(i, arg).split(",").map((s) => s.trim()).filter(Boolean); i++; break
+      case "--baseline": args.baseline = value(i, arg); i++; break
       case "--ops": args.ops = value(i, arg).split(",").map((s) => s.trim()).filter(Boolean); i++; break
       case "--samples": args.samples = count(value(i, arg), arg, 1); i++; break
       case "--samples-big": args.samplesBig = count(value(i, arg), arg, 1); i++; break
@@ -176,6 +183,16 @@ async function main() {
   if (args.build) {
     log("Building pages (esbuild, production, minified)…")
     sizes = await buildPages({ examples: args.examples, quiet: true })
+  }
+  let baseline = null
+  if (args.baseline !== null) {
+    if (!args.jfb) throw new Error("--baseline runs the jfb ops; it does nothing with --throughput-only")
+    const built = await prepareBaseline(args.baseline, { repo, distDir: JFB_DIST, log })
+    baseline = built.info
+    if (sizes !== null) sizes[built.lib.name] = built.size
+    // Right after this tree's Shuttle (or at the end when --only leaves it out).
+    const at = libs.findIndex((l) => l.name === "shuttle")
+    libs.splice(at === -1 ? libs.length : at + 1, 0, built.lib)
   }
   const model = await import(pathToFileURL(MODEL_MODULE).href)
   const server = await startServer({ port: 0, root: JFB_DIST })
@@ -323,6 +340,7 @@ async function main() {
     chromium: /(?:HeadlessChrome|Chrome)\/([\d.]+)/.exec(userAgent)?.[1] ?? userAgent,
     shuttleCommit: `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain", "--untracked-files=no"]) === "" ? "" : " (with uncommitted changes)"}`,
     versions: Object.fromEntries(libs.filter((l) => l.version).map((l) => [l.version, packageVersion(l.version)])),
+    baseline,
     settings: { samples: args.samples, samplesBig: args.samplesBig, warmups: args.warmups, warmupsBig: args.warmupsBig, throttle: args.throttle ?? 1 },
     bundleSizes: sizes
   }

@@ -43,7 +43,8 @@ export function analyze({ meta, libs, ops, results, throughput, patchProfiles })
   }
 
   const targets = []
-  const shuttle = libs.find((l) => l.shuttle)
+  // This tree's Shuttle (not a --baseline build of another commit).
+  const shuttle = libs.find((l) => l.shuttle && l.baselineOf === undefined)
   if (shuttle !== undefined && ops.length > 0 && table[ops[0].id][BASELINE] !== undefined) {
     const g = geomeans[shuttle.name]
     targets.push({
@@ -83,15 +84,44 @@ export function analyze({ meta, libs, ops, results, throughput, patchProfiles })
     })
   }
 
+  // --baseline: this tree's Shuttle against the same demo built at another commit, op by op.
+  const beforeAfter = []
+  for (const before of libs.filter((l) => l.baselineOf !== undefined)) {
+    const after = libs.find((l) => l.name === before.baselineOf)
+    if (after === undefined || ops.length === 0) continue
+    beforeAfter.push({
+      after: after.name,
+      before: before.name,
+      ops: ops.map((op) => {
+        const a = table[op.id][after.name]
+        const b = table[op.id][before.name]
+        return {
+          id: op.id,
+          afterMs: a.total.median,
+          beforeMs: b.total.median,
+          ratio: a.total.median / b.total.median,
+          afterTaskMs: a.task.median,
+          beforeTaskMs: b.task.median,
+          taskRatio: a.task.median / b.task.median
+        }
+      }),
+      // The ratio of the two geometric means of ratios to vanilla: vanilla cancels, so it is
+      // also the geometric mean of the per-op ratios after / before.
+      geomeanRatio: geomeans[after.name] / geomeans[before.name],
+      taskGeomeanRatio: taskGeomeans[after.name] / taskGeomeans[before.name]
+    })
+  }
+
   return {
     meta,
     baseline: BASELINE,
-    libraries: libs.map((l) => ({ name: l.name, title: l.title })),
+    libraries: libs.map((l) => ({ name: l.name, title: l.title, ...(l.baselineOf === undefined ? {} : { baselineOf: l.baselineOf }) })),
     ops: ops.map((o) => ({ id: o.id, title: o.title, throttleJfb: o.throttle })),
     table,
     geomeans,
     mainThreadGeomeans: taskGeomeans,
     targets,
+    beforeAfter,
     patchBudget,
     patchProfiles: patchProfiles ?? null,
     throughput
@@ -152,14 +182,14 @@ export function printConsole(a, log) {
     }
     log(pad("geometric mean of task ratios", 32) + libs.map((l) => pad(`${fixed(a.mainThreadGeomeans[l.name], 2)}×`, cell, true)).join(""))
 
-    const shuttle = a.libraries.find((l) => a.table[a.ops[0].id][l.name].shuttle !== undefined)
-    if (shuttle !== undefined) {
-      log(`\nShuttle per commit (median): worker update / view / diff+encode, main-thread apply, patch bytes`)
+    for (const shuttle of a.libraries.filter((l) => a.table[a.ops[0].id][l.name].shuttle !== undefined)) {
+      log(`\n${shuttle.name === "shuttle" ? "Shuttle" : shuttle.name} per commit (median): worker update / view / diff+encode, main-thread apply, patch bytes`)
       for (const op of a.ops) {
         const b = a.table[op.id][shuttle.name].shuttle
-        log(`${pad(op.title, 32)} update ${ms(b.updateMs)}  view ${ms(b.viewMs)}  diff ${ms(b.diffMs)}  encode ${ms(b.encodeMs)}  apply ${ms(b.applyMs)}  ${b.patchBytes.toLocaleString("en-US")} B`)
+        log(`${pad(op.title, 32)} update ${ms(b.updateMs)}  view ${ms(b.viewMs)}  diff ${ms(b.diffMs)}  encode ${ms(b.encodeMs)}  apply ${ms(b.applyMs)}  ${Number.isFinite(b.patchBytes) ? b.patchBytes.toLocaleString("en-US") : "n/a"} B`)
       }
     }
+    printBeforeAfter(a, log)
   }
   if (a.throughput !== null) {
     const t = a.throughput.sustained
@@ -189,6 +219,23 @@ export function printConsole(a, log) {
   }
 }
 
+function printBeforeAfter(a, log) {
+  const info = a.meta.baseline
+  for (const c of a.beforeAfter ?? []) {
+    const titleOf = (id) => a.ops.find((o) => o.id === id)?.title ?? id
+    log(`\nBefore and after: ${c.after} (this tree, ${a.meta.shuttleCommit}) / ${c.before}` +
+      (info ? ` (--baseline ${info.ref}: ${info.commit.slice(0, 12)} "${info.subject}")` : "") + `; below 1 = this tree is faster`)
+    log(pad("operation", 32) + pad(`${c.after} ms`, 14, true) + pad(`${c.before} ms`, 22, true) + pad("ratio", 9, true) + pad("main-thread task ratio", 26, true))
+    for (const o of c.ops) {
+      log(pad(titleOf(o.id), 32) + pad(ms(o.afterMs), 14, true) + pad(ms(o.beforeMs), 22, true) + pad(`${fixed(o.ratio, 2)}×`, 9, true) + pad(`${fixed(o.taskRatio, 2)}×`, 26, true))
+    }
+    log(`geometric mean of ratios to ${a.baseline}: ${c.after} ${fixed(a.geomeans[c.after], 2)}×, ${c.before} ${fixed(a.geomeans[c.before], 2)}×`)
+    log(`${c.after} / ${c.before} geometric mean: ${fixed(c.geomeanRatio, 2)}  (main-thread task: ${fixed(c.taskGeomeanRatio, 2)})`)
+    if (info?.packageDifferences?.length > 0) log(`  ${info.short}'s package.json differs (built with this tree's node_modules): ${info.packageDifferences.join("; ")}`)
+    if (info?.modelDiffers) log(`  ${info.short}'s examples/table/model.ts differs from this tree's; the DOM checks followed this tree's model`)
+  }
+}
+
 // ---- files --------------------------------------------------------------------------
 
 export async function writeReports(a, dir) {
@@ -215,6 +262,11 @@ function markdown(a) {
   push(`| Node | ${m.node} |`)
   push(`| Chromium | ${m.chromium} (/usr/bin/chromium, headless) |`)
   push(`| Shuttle | ${m.versions.shuttle ?? "?"}, commit ${m.shuttleCommit} |`)
+  if (m.baseline) {
+    const b = m.baseline
+    push(`| ${b.name} (\`--baseline ${b.ref}\`) | ${b.version}, commit ${b.commit.slice(0, 12)} "${escapeCell(b.subject)}"; its own \`node examples/build.mjs\` in a temporary worktree, this tree's node_modules` +
+      `${b.packageDifferences.length > 0 ? `; its package.json differs: ${escapeCell(b.packageDifferences.join("; "))}` : ""}${b.modelDiffers ? "; its examples/table/model.ts differs (the checks follow this tree's)" : ""} |`)
+  }
   const peers = Object.entries(m.versions).filter(([name]) => name !== "shuttle").map(([name, v]) => `${name} ${v}`).join(", ")
   if (peers) push(`| peers | ${peers} |`)
   push(`| samples | ${m.settings.samples} per op after ${m.settings.warmups} warm-up(s); ${m.settings.samplesBig} for 10,000 rows after ${m.settings.warmupsBig}; libraries interleaved, order rotated each round |`)
@@ -241,9 +293,19 @@ function markdown(a) {
     }
     push(`| **geometric mean of task ratios** | ${libs.map((l) => `**${fixed(a.mainThreadGeomeans[l.name], 2)}×**`).join(" | ")} |`, "")
 
-    const shuttle = libs.find((l) => a.table[a.ops[0].id][l.name].shuttle !== undefined)
-    if (shuttle !== undefined) {
-      push("## Where Shuttle's time goes", "")
+    for (const c of a.beforeAfter ?? []) {
+      push("## Before and after", "")
+      push(`This tree's Shuttle (\`${c.after}\`, ${m.shuttleCommit}) beside the same table demo built at \`${c.before}\`, interleaved in this run. Median ms end to end, the ratio ${c.after} / ${c.before} (below 1: this tree is faster), and the same ratio of main-thread task medians.`, "")
+      push(`| operation | ${c.after} | ${c.before} | ratio | main-thread task ratio |`, "| --- | ---: | ---: | ---: | ---: |")
+      for (const o of c.ops) {
+        push(`| ${a.ops.find((op) => op.id === o.id)?.title ?? o.id} | ${ms(o.afterMs)} | ${ms(o.beforeMs)} | **${fixed(o.ratio, 2)}×** | ${fixed(o.taskRatio, 2)}× |`)
+      }
+      push(`| geometric mean of ratios to ${a.baseline} | ${fixed(a.geomeans[c.after], 2)}× | ${fixed(a.geomeans[c.before], 2)}× | | |`, "")
+      push(`**${c.after} / ${c.before} geometric mean: ${fixed(c.geomeanRatio, 2)}** (main-thread task: ${fixed(c.taskGeomeanRatio, 2)}).`, "")
+    }
+
+    for (const shuttle of libs.filter((l) => a.table[a.ops[0].id][l.name].shuttle !== undefined)) {
+      push(shuttle.name === "shuttle" ? "## Where Shuttle's time goes" : `## Where ${shuttle.name}'s time goes`, "")
       push("Per commit, median over the samples, from `root.stats.lastCommit`: worker phases (update, view, diff, encode) and the main thread's apply (validate + DOM calls), patch bytes; beside them the end-to-end time and main-thread task time.", "")
       push("| operation | update | view | diff | encode | apply | patch bytes | end to end | main-thread task |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
       for (const op of a.ops) {
@@ -319,6 +381,10 @@ function markdown(a) {
 
 const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"]
 
+function escapeCell(text) {
+  return String(text).replace(/\|/g, "\\|").replace(/\n/g, " ")
+}
+
 function escapeXml(text) {
   return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
 }
@@ -367,14 +433,18 @@ function svg(a) {
     const cx = left + gi * groupW + groupW / 2
     out.push(`<text transform="translate(${cx.toFixed(1)},${top + plotH + 14}) rotate(-30)" text-anchor="end" font-size="11" fill="#222"${gi === groups.length - 1 ? ' font-weight="bold"' : ""}>${escapeXml(g.label)}</text>`)
   })
+  // The libraries on the last line; the target's key after them, or on a line of its own above when it does not fit.
   const legendY = height - 14
+  const keyW = 170
   libs.forEach((l, li) => {
-    const x = left + li * 170
+    const x = left + li * keyW
     out.push(`<rect x="${x}" y="${legendY - 10}" width="12" height="12" fill="${COLORS[li % COLORS.length]}"/>`)
     out.push(`<text x="${x + 16}" y="${legendY}">${escapeXml(l.title)}</text>`)
   })
   if (TARGET_GEOMEAN <= cap) {
-    const x = left + libs.length * 170
+    const fits = left + (libs.length + 1) * keyW + 150 <= width
+    const x = fits ? left + libs.length * keyW : left
+    const legendY = fits ? height - 14 : height - 34
     out.push(`<line x1="${x}" x2="${x + 24}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="#e15759" stroke-dasharray="5 4"/>`)
     out.push(`<text x="${x + 30}" y="${legendY}">target for Shuttle's geometric mean (${TARGET_GEOMEAN})</text>`)
   }
