@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 export { createRoot } from "./root/create-root.ts"
-export type { CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root/root-api.ts"
+export type { Cloneable, CloneableField, CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root/root-api.ts"
 export type { LaneOptions, LaneTuning } from "./root/lane-options.ts"
 export type { RecoverOptions } from "./root/recovery.ts"
 export {
@@ -12,10 +12,15 @@ export {
   InvalidOptionError,
   MalformedPatchError,
   MessageNotCloneableError,
+  type RenderErrorKind,
+  type RenderPhase,
   RootUnmountedError,
   type ShuttleError,
+  UnexpectedError,
   UnknownNodeError,
-  WorkerError
+  UnsafeValueError,
+  WorkerError,
+  type WorkerErrorKind
 } from "../protocol/errors.ts"
 export type { LaneName } from "../protocol/lanes.ts"
 export type { ShuttleEvent } from "../protocol/messages.ts"

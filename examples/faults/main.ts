@@ -3,8 +3,10 @@
  * restarted from its last snapshot (createRoot is given a function that starts workers).
  *
  * `?worker=missing` starts a worker whose script 404s; `?worker=throws` one that throws at
- * start; `?bootMs=N` one that spins N ms before serving (the placeholder shows meanwhile);
- * `?backoffMs=N` the wait before a restart (default 100, createRoot's default).
+ * start; `?worker=no-program` a module that loads but never calls runProgram (with
+ * `?mountTimeoutMs=N`, createRoot's wait for it, default 10 s); `?bootMs=N` one that spins
+ * N ms before serving (the placeholder shows meanwhile); `?backoffMs=N` the wait before a
+ * restart (default 100, createRoot's default).
  * The browser test (test/browser/faults.test.ts) and the recovery probe
  * (bench/faults/recovery-time.mjs) drive it through `window.faults`.
  */
@@ -44,6 +46,7 @@ const params = new URLSearchParams(location.search)
 const which = params.get("worker") ?? "ok"
 const bootMs = params.get("bootMs")
 const backoffMs = Number(params.get("backoffMs") ?? 100)
+const mountTimeoutMs = params.get("mountTimeoutMs")
 const container = document.getElementById("app")
 if (container === null) throw new Error("index.html must contain an element with id 'app'")
 
@@ -53,13 +56,17 @@ const errors: Faults["errors"] = []
 const sent = { direct: 0, incLater: 0, ticks: 0 }
 let tickShown = true
 
+/** A worker module that loads fine but forgot to call runProgram: nobody answers the page. */
+const noProgramUrl = (): string => URL.createObjectURL(new Blob(["// the app forgot runProgram({ init, update, view })\nexport {}\n"], { type: "text/javascript" }))
+
 const root = createRoot(container, () => {
-  const worker = new Worker(workerUrl, { type: "module" })
+  const worker = new Worker(which === "no-program" ? noProgramUrl() : workerUrl, { type: "module" })
   workers.push(worker)
   return worker
 }, {
   placeholder: '<p class="loading">Loading…</p>',
   recover: { retries: 3, backoffMs },
+  ...(mountTimeoutMs === null ? {} : { mountTimeoutMs: Number(mountTimeoutMs) }),
   // The counters' messages arrive every frame and would interrupt the 5,000-row Transition
   // render again and again: let it expire soon, so the list re-renders while they stream.
   lanes: { transition: { timeoutMs: 150 } },

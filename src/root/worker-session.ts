@@ -72,6 +72,8 @@ export class WorkerSession {
   private readonly owner: SessionOwner
   private readonly channel = new MessageChannel()
   private worker: WorkerLike | null = null
+  /** The script URL the factory gave to `new Worker`, when known (for the error texts). */
+  private scriptUrl: string | undefined = undefined
   private control: Control | null = null
   /** This thread's place in the queue for the worker's life lock; aborted on release. */
   private lock: AbortController | null = null
@@ -82,7 +84,7 @@ export class WorkerSession {
     // Reported through onError: keep the browser from reporting it a second time.
     event.preventDefault()
     if (event.type === "messageerror") this.fail(this.lost("a message from the worker could not be read", event))
-    else this.fail(this.isMounted ? crashFailure(event as ErrorEvent) : loadFailure(event as ErrorEvent))
+    else this.fail(this.isMounted ? crashFailure(event as ErrorEvent) : loadFailure(event as ErrorEvent, this.scriptUrl))
   }
 
   constructor(options: SessionOptions, owner: SessionOwner) {
@@ -104,7 +106,8 @@ export class WorkerSession {
     const source = this.options.source
     let worker: WorkerLike
     try {
-      worker = typeof source === "function" ? source() : source
+      if (typeof source === "function") ({ worker, url: this.scriptUrl } = callFactory(source))
+      else worker = source
     } catch (cause) {
       this.fail({
         kind: "MountFailed",
@@ -240,6 +243,39 @@ export class WorkerSession {
   }
 }
 
+/**
+ * Calls the worker factory, noting the script URL it passes to `new Worker(url)`: neither
+ * the Worker object nor the error event of a script that fails to load (a 404, a syntax
+ * error in a module) tells it, and the error text should name the script. `Worker` is
+ * swapped for a subclass that notes the URL only during this synchronous call.
+ */
+function callFactory(factory: () => WorkerLike): { readonly worker: WorkerLike; readonly url: string | undefined } {
+  const scope = globalThis as { Worker?: typeof Worker }
+  const Original = scope.Worker
+  if (typeof Original !== "function") return { worker: factory(), url: undefined }
+  let url: string | undefined
+  scope.Worker = class extends Original {
+    constructor(scriptURL: string | URL, options?: WorkerOptions) {
+      super(scriptURL, options)
+      url = absolute(String(scriptURL))
+    }
+  }
+  try {
+    const worker = factory()
+    return { worker, url }
+  } finally {
+    scope.Worker = Original
+  }
+}
+
+function absolute(url: string): string {
+  try {
+    return typeof document === "undefined" ? url : new URL(url, document.baseURI).href
+  } catch {
+    return url
+  }
+}
+
 /** Where an error event says it happened: " at URL:line", or nothing. */
 function place(event: ErrorEvent): string {
   if (typeof event.filename !== "string" || event.filename === "") return ""
@@ -258,9 +294,9 @@ function crashFailure(event: ErrorEvent): SessionFailure {
  * (a plain Event, no message) or threw as it ran (an ErrorEvent with the message and,
  * in Chromium, the script's URL).
  */
-function loadFailure(event: ErrorEvent): SessionFailure {
+function loadFailure(event: ErrorEvent, scriptUrl: string | undefined): SessionFailure {
   const message = typeof event.message === "string" ? clause(event.message) : ""
-  const where = place(event)
+  const where = place(event) || (scriptUrl === undefined ? "" : ` in ${scriptUrl}`)
   if (message !== "") {
     return {
       kind: "MountFailed",
@@ -268,7 +304,7 @@ function loadFailure(event: ErrorEvent): SessionFailure {
       cause: event.error ?? event
     }
   }
-  const script = where === "" ? "its script" : `its script${where}`
+  const script = scriptUrl === undefined ? "its script" : `its script ${scriptUrl}`
   return {
     kind: "MountFailed",
     reason: `the worker failed before it mounted the root (${script} could not be loaded or run); check that the script's URL is right (not a 404), that it has no syntax error, that it is started with new Worker(url, { type: "module" }) if it uses import, and that the page sends the COOP/COEP headers it needs`,

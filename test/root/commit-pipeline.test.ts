@@ -1,0 +1,152 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import { MalformedPatchError, type ShuttleError, UnexpectedError } from "../../protocol/errors.ts"
+import { LANE_DEFAULT, LANE_SYNC } from "../../protocol/lanes.ts"
+import type { CommitInfo } from "../../protocol/messages.ts"
+import { Header } from "../../protocol/opcodes.ts"
+import { type CommitHost, CommitPipeline } from "../../src/root/commit-pipeline.ts"
+import type { CommitStats } from "../../src/root/root-api.ts"
+
+/**
+ * CommitPipeline alone, with a fake host (no applier, no worker) and fake frames: the
+ * trace of what it does (reset, apply, ack, onCommit, onError), in order.
+ */
+
+const info = (lane: number): CommitInfo => ({ lane, messages: 1, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false })
+
+let nextCommit = 1
+/** A buffer that says which commit it is and how many bytes it holds, as a patch list's header does. */
+function patch(bytes = 64): ArrayBuffer {
+  const buffer = new ArrayBuffer(Math.max(bytes, Header.Size * 4))
+  const words = new Uint32Array(buffer)
+  words[Header.CommitId] = nextCommit++
+  words[Header.ByteLength] = bytes
+  return buffer
+}
+
+function fakeHost(applyImpl?: (buffer: ArrayBuffer) => number) {
+  const trace: string[] = []
+  const errors: ShuttleError[] = []
+  const commits: CommitStats[] = []
+  const host: CommitHost = {
+    apply(buffer) {
+      const id = applyImpl?.(buffer) ?? new Uint32Array(buffer)[Header.CommitId]
+      trace.push(`apply ${id}`)
+      return id
+    },
+    resetView: () => trace.push("reset"),
+    ack: (commitId) => trace.push(`ack ${commitId}`),
+    onCommit: (commit) => {
+      commits.push(commit)
+      trace.push(`onCommit ${commit.commitId}`)
+    },
+    onError: (error) => {
+      errors.push(error)
+      trace.push(`error ${error._tag}`)
+    }
+  }
+  return { host, trace, errors, commits }
+}
+
+describe("CommitPipeline", () => {
+  beforeEach(() => {
+    nextCommit = 1
+    vi.useFakeTimers({ toFake: ["requestAnimationFrame", "cancelAnimationFrame", "performance", "setTimeout", "clearTimeout"] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it("resets the view right before a worker's first commit, then applies, acknowledges and reports each commit", () => {
+    const { host, trace, commits } = fakeHost()
+    const pipeline = new CommitPipeline(host, 8)
+    pipeline.startWorker(false)
+    expect(pipeline.committed).toBe(false)
+    pipeline.receive(patch(100), info(LANE_SYNC))
+    pipeline.receive(patch(40), info(LANE_SYNC))
+    expect(trace).toEqual(["reset", "apply 1", "ack 1", "onCommit 1", "apply 2", "ack 2", "onCommit 2"])
+    expect(pipeline.committed).toBe(true)
+    expect(pipeline.counters).toMatchObject({ commits: 2, lastPatchBytes: 40, totalPatchBytes: 140, restarts: 0 })
+    expect(commits[1]).toMatchObject({ commitId: 2, laneName: "sync", patchBytes: 40, messages: 1 })
+    expect(pipeline.lastCommit).toBe(commits[1])
+  })
+
+  it("paces non-Sync commits to the next frame and keeps their order; a drain applies them at once", () => {
+    const { host, trace } = fakeHost()
+    const pipeline = new CommitPipeline(host, 8)
+    pipeline.startWorker(false)
+    pipeline.receive(patch(), info(LANE_DEFAULT))
+    pipeline.receive(patch(), info(LANE_DEFAULT))
+    expect(trace).toEqual([])
+    expect(pipeline.length).toBe(2)
+    vi.advanceTimersToNextFrame()
+    expect(trace).toEqual(["reset", "apply 1", "ack 1", "onCommit 1", "apply 2", "ack 2", "onCommit 2"])
+    expect(pipeline.length).toBe(0)
+
+    pipeline.receive(patch(), info(LANE_DEFAULT))
+    // A Sync commit takes every commit queued before it along, in order.
+    pipeline.receive(patch(), info(LANE_SYNC))
+    expect(trace.slice(7)).toEqual(["apply 3", "ack 3", "onCommit 3", "apply 4", "ack 4", "onCommit 4"])
+
+    pipeline.receive(patch(), info(LANE_DEFAULT))
+    pipeline.drain()
+    expect(trace.slice(13)).toEqual(["apply 5", "ack 5", "onCommit 5"])
+  })
+
+  it("a restarted worker's first commit resets the view and counts the restart; until it is applied, `committed` is false", () => {
+    const { host, trace } = fakeHost()
+    const pipeline = new CommitPipeline(host, 8)
+    pipeline.startWorker(false)
+    pipeline.receive(patch(), info(LANE_SYNC))
+    pipeline.startWorker(true)
+    expect(pipeline.committed).toBe(false)
+    pipeline.receive(patch(), info(LANE_DEFAULT))
+    expect(pipeline.committed).toBe(false)
+    vi.advanceTimersToNextFrame()
+    expect(pipeline.committed).toBe(true)
+    expect(trace.filter((t) => t === "reset")).toHaveLength(2)
+    expect(trace.slice(-4)).toEqual(["reset", "apply 2", "ack 2", "onCommit 2"])
+    expect(pipeline.counters.restarts).toBe(1)
+  })
+
+  it("a typed error from the applier is reported as it is; the commit is neither acknowledged nor counted", () => {
+    const malformed = new MalformedPatchError("bad magic number", 0)
+    const { host, trace, errors } = fakeHost(() => {
+      throw malformed
+    })
+    const pipeline = new CommitPipeline(host, 8)
+    pipeline.startWorker(false)
+    pipeline.receive(patch(), info(LANE_SYNC))
+    expect(errors).toEqual([malformed])
+    expect(trace).toEqual(["reset", "error MalformedPatchError"])
+    expect(pipeline.counters.commits).toBe(0)
+  })
+
+  it("an unexpected error while applying is wrapped in an UnexpectedError that keeps it as its cause", () => {
+    const bug = new TypeError("cannot read properties of undefined")
+    const { host, errors } = fakeHost(() => {
+      throw bug
+    })
+    const pipeline = new CommitPipeline(host, 8)
+    pipeline.startWorker(false)
+    pipeline.receive(patch(), info(LANE_SYNC))
+    expect(errors).toHaveLength(1)
+    const error = errors[0]
+    expect(error).toBeInstanceOf(UnexpectedError)
+    expect(error.cause).toBe(bug)
+    expect((error as UnexpectedError).during).toBe("applying a commit")
+    expect(error.message).toContain("cannot read properties of undefined")
+    expect(error.message).toMatch(/[^.]\.$/)
+  })
+
+  it("clear drops queued commits: nothing is applied at the next frame", () => {
+    const { host, trace } = fakeHost()
+    const pipeline = new CommitPipeline(host, 8)
+    pipeline.startWorker(false)
+    pipeline.receive(patch(), info(LANE_DEFAULT))
+    pipeline.clear()
+    vi.advanceTimersToNextFrame()
+    expect(trace).toEqual([])
+    expect(pipeline.length).toBe(0)
+  })
+})

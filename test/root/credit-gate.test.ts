@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import { LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
+import type { CommitInfo } from "../../protocol/messages.ts"
+import { CreditGate } from "../../src/root/credit-gate.ts"
+
+function info(lane: number, expired = false): CommitInfo {
+  return { lane, messages: 1, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired }
+}
+
+function setup(quietMs = 100) {
+  const grants: number[] = []
+  let queued = 0
+  let seq = 0
+  const gate = new CreditGate({
+    canApply: () => queued === 0,
+    grant: (eventSeq) => void grants.push(eventSeq),
+    eventSeq: () => seq,
+    now: () => Date.now()
+  }, quietMs)
+  return {
+    gate,
+    grants,
+    setQueued(n: number) {
+      queued = n
+    },
+    sendEvent() {
+      seq++
+      gate.inputSent()
+    }
+  }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe("credit gate", () => {
+  it("grants one credit when the page is idle, and no second one until it is spent", () => {
+    const t = setup()
+    t.gate.offer()
+    t.gate.offer()
+    expect(t.grants).toEqual([0])
+    t.gate.received(info(LANE_SYNC))
+    t.gate.offer()
+    expect(t.grants).toEqual([0])
+    t.gate.received(info(LANE_TRANSITION))
+    t.gate.offer()
+    expect(t.grants).toEqual([0, 0])
+  })
+
+  it("grants nothing while a commit waits to be applied", () => {
+    const t = setup()
+    t.setQueued(1)
+    t.gate.offer()
+    expect(t.grants).toEqual([])
+    t.setQueued(0)
+    t.gate.offer()
+    expect(t.grants).toEqual([0])
+  })
+
+  it("never grants while the user types; grants once input has been quiet for quietMs, with the last event's number", () => {
+    const t = setup(100)
+    t.gate.offer()
+    expect(t.grants).toEqual([0])
+    for (let i = 0; i < 20; i++) {
+      t.sendEvent()
+      expect(t.gate.granted).toBe(false)
+      t.gate.offer()
+      vi.advanceTimersByTime(16)
+    }
+    expect(t.grants).toEqual([0])
+    vi.advanceTimersByTime(100)
+    expect(t.grants).toEqual([0, 20])
+  })
+
+  it("an expired or flushed commit does not spend the credit", () => {
+    const t = setup()
+    t.gate.offer()
+    t.gate.received(info(LANE_DEFAULT, true))
+    expect(t.gate.granted).toBe(true)
+  })
+
+  it("a new worker starts without a credit", () => {
+    const t = setup()
+    t.gate.offer()
+    t.gate.reset()
+    expect(t.gate.granted).toBe(false)
+    t.gate.offer()
+    expect(t.grants).toEqual([0, 0])
+  })
+})
