@@ -84,7 +84,7 @@ export class WorkerSession {
     // Reported through onError: keep the browser from reporting it a second time.
     event.preventDefault()
     if (event.type === "messageerror") this.fail(this.lost("a message from the worker could not be read", event))
-    else this.fail(this.isMounted ? crashFailure(event as ErrorEvent) : loadFailure(event as ErrorEvent, this.scriptUrl))
+    else this.fail(this.isMounted ? crashFailure(readError(event)) : loadFailure(readError(event), this.scriptUrl))
   }
 
   constructor(options: SessionOptions, owner: SessionOwner) {
@@ -119,8 +119,8 @@ export class WorkerSession {
     if (this.released) return
     this.worker = worker
     this.control = acquireControl(worker)
-    worker.addEventListener("error", this.onWorkerError as EventListener)
-    worker.addEventListener("messageerror", this.onWorkerError as EventListener)
+    worker.addEventListener("error", this.onWorkerError)
+    worker.addEventListener("messageerror", this.onWorkerError)
     if (Number.isFinite(this.options.mountTimeoutMs)) this.mountTimer = setTimeout(() => this.timedOut(), this.options.mountTimeoutMs)
 
     // happy-dom has `navigator.locks` as null.
@@ -234,8 +234,8 @@ export class WorkerSession {
     this.clearMountTimer()
     this.lock?.abort()
     this.lock = null
-    this.worker?.removeEventListener("error", this.onWorkerError as EventListener)
-    this.worker?.removeEventListener("messageerror", this.onWorkerError as EventListener)
+    this.worker?.removeEventListener("error", this.onWorkerError)
+    this.worker?.removeEventListener("messageerror", this.onWorkerError)
     const port = this.channel.port1
     port.onmessage = null
     port.onmessageerror = null
@@ -276,17 +276,36 @@ function absolute(url: string): string {
   }
 }
 
+/** What a worker's `error` event tells: an ErrorEvent's fields when it is one (a script that threw), else nothing (a script that failed to load). */
+interface WorkerErrorEvent {
+  readonly event: Event
+  readonly message: string
+  readonly filename: string
+  readonly lineno: number
+  readonly error: unknown
+}
+
+function readError(event: Event): WorkerErrorEvent {
+  const fields = event as Partial<Record<"message" | "filename" | "lineno" | "error", unknown>>
+  return {
+    event,
+    message: typeof fields.message === "string" ? clause(fields.message) : "",
+    filename: typeof fields.filename === "string" ? fields.filename : "",
+    lineno: typeof fields.lineno === "number" ? fields.lineno : 0,
+    error: fields.error ?? event
+  }
+}
+
 /** Where an error event says it happened: " at URL:line", or nothing. */
-function place(event: ErrorEvent): string {
-  if (typeof event.filename !== "string" || event.filename === "") return ""
-  return ` at ${event.filename}${event.lineno ? `:${event.lineno}` : ""}`
+function place(error: WorkerErrorEvent): string {
+  if (error.filename === "") return ""
+  return ` at ${error.filename}${error.lineno > 0 ? `:${error.lineno}` : ""}`
 }
 
 /** An uncaught error killed a worker that had mounted the root. */
-function crashFailure(event: ErrorEvent): SessionFailure {
-  const message = typeof event.message === "string" ? clause(event.message) : ""
-  const reason = message === "" ? "the worker crashed" : `the worker crashed (${message}${place(event)})`
-  return { kind: "WorkerCrashed", reason, cause: event.error ?? event }
+function crashFailure(error: WorkerErrorEvent): SessionFailure {
+  const reason = error.message === "" ? "the worker crashed" : `the worker crashed (${error.message}${place(error)})`
+  return { kind: "WorkerCrashed", reason, cause: error.error }
 }
 
 /**
@@ -294,20 +313,19 @@ function crashFailure(event: ErrorEvent): SessionFailure {
  * (a plain Event, no message) or threw as it ran (an ErrorEvent with the message and,
  * in Chromium, the script's URL).
  */
-function loadFailure(event: ErrorEvent, scriptUrl: string | undefined): SessionFailure {
-  const message = typeof event.message === "string" ? clause(event.message) : ""
-  const where = place(event) || (scriptUrl === undefined ? "" : ` in ${scriptUrl}`)
-  if (message !== "") {
+function loadFailure(error: WorkerErrorEvent, scriptUrl: string | undefined): SessionFailure {
+  const where = place(error) || (scriptUrl === undefined ? "" : ` in ${scriptUrl}`)
+  if (error.message !== "") {
     return {
       kind: "MountFailed",
-      reason: `the worker failed before it mounted the root (${message}${where}); fix that error in the worker's script`,
-      cause: event.error ?? event
+      reason: `the worker failed before it mounted the root (${error.message}${where}); fix that error in the worker's script`,
+      cause: error.error
     }
   }
   const script = scriptUrl === undefined ? "its script" : `its script ${scriptUrl}`
   return {
     kind: "MountFailed",
     reason: `the worker failed before it mounted the root (${script} could not be loaded or run); check that the script's URL is right (not a 404), that it has no syntax error, that it is started with new Worker(url, { type: "module" }) if it uses import, and that the page sends the COOP/COEP headers it needs`,
-    cause: event
+    cause: error.event
   }
 }
