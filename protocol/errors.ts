@@ -12,6 +12,15 @@ export function clause(cause: unknown): string {
   return text.trim().replace(/[.\s]+$/, "")
 }
 
+/** A value as an error text shows it: JSON where it can be, else its string form. */
+function shown(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
 /** `text` as one sentence: trimmed, ending in exactly one period. */
 export function sentence(text: string): string {
   const trimmed = text.trim()
@@ -132,7 +141,7 @@ export class InvalidOptionError extends Error {
   readonly field: string
   readonly value: unknown
   constructor(field: string, value: unknown, expected: string) {
-    super(`Invalid option ${field}: ${JSON.stringify(value) ?? String(value)}; give ${expected}.`)
+    super(`Invalid option ${field}: ${shown(value)}; give ${expected}.`)
     this.name = "InvalidOptionError"
     this.field = field
     this.value = value

@@ -69,7 +69,7 @@ function holdLifeLock(name: string): Promise<(() => void) | null> {
  * @example
  * // app.worker.ts
  * import { h, runProgram } from "shuttle-ui/worker"
- * runProgram({ init: 0, update: (n: number) => n + 1, view: (n) => h("button", { onClick: "inc" }, String(n)) })
+ * runProgram({ init: 0, update: (n: number) => n + 1, view: (n) => h("button", { onClick: 1 }, String(n)) })
  */
 export function runProgram<Model, Msg, R = never>(program: Program<Model, Msg, R>): void {
   // The only place that touches the worker global.

@@ -39,6 +39,24 @@ export class UpdateReturnedUndefinedError extends Data.TaggedError("UpdateReturn
   }
 }
 
+/**
+ * An `on…` prop (any case) held a string. In HTML that string would be script; Shuttle
+ * never sends it to the page (docs/safety.md). A handler is a message, a function from the
+ * event to a message, or `{ handler | msg, preventDefault, stopPropagation }`.
+ */
+export class UnsafePropError extends Data.TaggedError("UnsafePropError")<{
+  readonly prop: string
+  readonly value: string
+  readonly tag: string
+}> {
+  override get message(): string {
+    const value = this.value.length > 60 ? this.value.slice(0, 60) + "…" : this.value
+    const type = this.prop.slice(2)
+    const name = type === "" ? "onClick" : "on" + type.charAt(0).toUpperCase() + type.slice(1)
+    return `<${this.tag} ${this.prop}=${JSON.stringify(value)}>: a string in an on… prop would be script in HTML, and Shuttle never sends one to the page. Give a message or a function instead: ${name}: { type: "…" } or ${name}: (event) => msg.`
+  }
+}
+
 /** What happened to the app's state after a failure in each phase, and what to do. */
 const CONSEQUENCE: Record<RenderPhase, string> = {
   update: "the message was rejected and the model kept; fix update for this message",

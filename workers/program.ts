@@ -9,8 +9,8 @@ import type { Child } from "./vnode.ts"
  * @example
  * runProgram({
  *   init: { count: 0 },
- *   update: (model, msg: "inc") => ({ count: model.count + 1 }),
- *   view: (model) => h("button", { onClick: "inc" }, `Clicked ${model.count} times`)
+ *   update: (model, msg: { type: "inc" }) => ({ count: model.count + 1 }),
+ *   view: (model) => h("button", { onClick: { type: "inc" } }, `Clicked ${model.count} times`)
  * })
  */
 export interface Program<Model, Msg, R = never> {

@@ -1,4 +1,4 @@
-import { ApplyError, MalformedPatchError, UnknownNodeError } from "../../protocol/errors.ts"
+import { ApplyError, MalformedPatchError, UnsafeValueError } from "../../protocol/errors.ts"
 import {
   ARG_SHIFT,
   CONTAINER_ID,
@@ -35,6 +35,24 @@ import {
 } from "../../protocol/opcodes.ts"
 import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, NODE_ID, NodeTable } from "./node-table.ts"
 import { PatchValidator } from "./patch-validator.ts"
+import {
+  ANIMATION_CLASSIFIED,
+  ANIMATION_UNSAFE,
+  animationTargetUnsafe,
+  classifyUrl,
+  MEDIA_TAGS,
+  nameRefusal,
+  SAFE_ANIMATION_TARGET,
+  SAFE_GUARDED_ATTR,
+  SAFE_PROPERTY,
+  SAFE_REFUSED_TAG,
+  SAFE_URL,
+  URL_CLASS_MASK,
+  URL_MEDIA_ONLY,
+  URL_REFUSED,
+  URL_UNKNOWN,
+  urlRefusal
+} from "./url-safety.ts"
 
 /** Told when the first handler of an event type appears and when the last one goes. */
 export interface EventTypeListener {
@@ -53,6 +71,13 @@ export interface EventTypeListener {
  *
  * No per-node allocation: tables are typed arrays indexed by id, grown by doubling
  * (node-table.ts); validation is patch-validator.ts.
+ *
+ * Nothing a list holds can run script in the page (docs/safety.md): event-handler
+ * attributes, `srcdoc`, script URLs in URL attributes, `<script>`/`<base>` elements and
+ * properties other than the form-control ones are refused, each reported to `onUnsafe` as
+ * an UnsafeValueError once the list is applied, and the rest of the list applies. The
+ * checks cost one bit test per SET_ATTR, SET_PROP and CREATE_ELEMENT: what a string is as
+ * a name is asked once per string id (url-safety.ts), when the validator first sees it used.
  */
 export class Applier {
   private readonly table: NodeTable
@@ -70,9 +95,14 @@ export class Applier {
   private guardSeq = 0
 
   private readonly events: EventTypeListener
+  private readonly onUnsafe: (error: UnsafeValueError) => void
+  /** Refusals of the list being applied, reported when it is done. */
+  private readonly refused: UnsafeValueError[] = []
 
-  constructor(container: Element, events: EventTypeListener) {
+  /** `onUnsafe` is told of every refused op (createRoot passes the root's onError); default console.error. */
+  constructor(container: Element, events: EventTypeListener, onUnsafe?: (error: UnsafeValueError) => void) {
     this.events = events
+    this.onUnsafe = onUnsafe ?? ((error) => console.error(error))
     this.table = new NodeTable(container)
     this.validator = new PatchValidator(this.table)
   }
@@ -114,7 +144,11 @@ export class Applier {
     const text = this.validator.validate(words, buffer)
     this.defineStrings(words, text)
     const guarded = this.guardNode !== null && words[Header.EventSeq] < this.guardSeq ? this.guardNode : null
-    this.applyOps(words, HEADER_WORDS, HEADER_WORDS + words[Header.OpWords], guarded)
+    try {
+      this.applyOps(words, HEADER_WORDS, HEADER_WORDS + words[Header.OpWords], guarded)
+    } finally {
+      if (this.refused.length > 0) this.reportRefused()
+    }
     return words[Header.CommitId]
   }
 
@@ -129,6 +163,7 @@ export class Applier {
     this.handlerCounts.clear()
     this.liveCount = 0
     this.guardNode = null
+    this.refused.length = 0
   }
 
   // ---- application ----------------------------------------------------------------
@@ -148,6 +183,8 @@ export class Applier {
   private applyOps(w: Uint32Array, start: number, end: number, guarded: Node | null): void {
     const nodes = this.table.nodes
     const strings = this.table.strings as string[]
+    // The validator has classified every name this list uses (and grown the table for it).
+    const names = this.table.names
     let at = start
     try {
       while (at < end) {
@@ -157,7 +194,9 @@ export class Applier {
           case OP_CREATE_ELEMENT: {
             const ns = word >>> ARG_SHIFT
             const tag = strings[w[at + 2]]
-            const el = ns === NS_HTML ? document.createElement(tag) : document.createElementNS(NAMESPACES[ns], tag)
+            const el = (names[w[at + 2]] & SAFE_REFUSED_TAG) !== 0
+              ? this.refuseElement(tag)
+              : ns === NS_HTML ? document.createElement(tag) : document.createElementNS(NAMESPACES[ns], tag)
             this.addNode(w[at + 1], el, KIND_ELEMENT)
             at += 3
             break
@@ -170,17 +209,21 @@ export class Applier {
             (nodes[w[at + 1]] as Text).data = strings[w[at + 2]]
             at += 3
             break
-          case OP_SET_ATTR:
-            (nodes[w[at + 1]] as Element).setAttribute(strings[w[at + 2]], strings[w[at + 3]])
+          case OP_SET_ATTR: {
+            const name = w[at + 2]
+            if ((names[name] & SAFE_GUARDED_ATTR) === 0) (nodes[w[at + 1]] as Element).setAttribute(strings[name], strings[w[at + 3]])
+            else this.setGuardedAttr(nodes[w[at + 1]] as Element, names[name], strings[name], w[at + 3])
             at += 4
             break
+          }
           case OP_REMOVE_ATTR:
             (nodes[w[at + 1]] as Element).removeAttribute(strings[w[at + 2]])
             at += 3
             break
           case OP_SET_PROP: {
             const node = nodes[w[at + 1]]!
-            if (node !== guarded) setProperty(node, strings[w[at + 2]], word >>> ARG_SHIFT, strings[w[at + 3]])
+            if ((names[w[at + 2]] & SAFE_PROPERTY) === 0) this.refuseProperty(node as Element, strings[w[at + 2]], word >>> ARG_SHIFT, w[at + 3])
+            else if (node !== guarded) setProperty(node, strings[w[at + 2]], word >>> ARG_SHIFT, strings[w[at + 3]])
             at += 4
             break
           }
@@ -237,6 +280,85 @@ export class Applier {
     } catch (cause) {
       if (cause instanceof MalformedPatchError) throw cause
       throw new ApplyError(OP_NAMES[w[at] & OP_MASK], at, cause)
+    }
+  }
+
+  // ---- refusals (cold: only for attributes whose name needs a look at the value) -------
+
+  /**
+   * SET_ATTR of an event-handler, `srcdoc`, URL or `attributeName` attribute. A refused
+   * attribute is removed rather than left with an older value: what the model asks for
+   * cannot be shown, and a stale link would be wrong.
+   */
+  private setGuardedAttr(el: Element, bits: number, name: string, valueId: number): void {
+    const value = this.table.strings[valueId]!
+    let reason = nameRefusal(bits)
+    if (reason === null && (bits & SAFE_ANIMATION_TARGET) !== 0 && (this.valueBits(valueId, value, true) & ANIMATION_UNSAFE) !== 0) {
+      reason = "SVG animation of an href or event-handler attribute could turn a link into script"
+    }
+    if (reason === null && (bits & SAFE_URL) !== 0) {
+      const urlClass = this.valueBits(valueId, value, false) & URL_CLASS_MASK
+      if (urlClass === URL_REFUSED || (urlClass === URL_MEDIA_ONLY && !MEDIA_TAGS.has(el.localName))) reason = urlRefusal(value, urlClass)
+    }
+    if (reason === null) {
+      try {
+        el.setAttribute(name, value)
+        return
+      } catch (cause) {
+        // Names are validated, so only Trusted Types throws a TypeError here (embed src, object data).
+        if (!(cause instanceof TypeError)) throw cause
+        reason = `the page requires Trusted Types and the browser takes only a trusted value for ${el.localName} ${name}`
+      }
+    }
+    if (el.hasAttribute(name)) el.removeAttribute(name)
+    this.refused.push(new UnsafeValueError("attribute", el.localName, name, value, reason))
+  }
+
+  /** What a string is as a URL or an `attributeName` value: classified once per string id. */
+  private valueBits(id: number, value: string, animation: boolean): number {
+    const values = this.table.values
+    let bits = values[id]
+    if (animation && (bits & ANIMATION_CLASSIFIED) === 0) {
+      bits |= ANIMATION_CLASSIFIED | (animationTargetUnsafe(value) ? ANIMATION_UNSAFE : 0)
+      values[id] = bits
+    } else if (!animation && (bits & URL_CLASS_MASK) === URL_UNKNOWN) {
+      bits |= classifyUrl(value)
+      values[id] = bits
+    }
+    return bits
+  }
+
+  /** CREATE_ELEMENT of `script` or `base`: an inert `<template>` takes the id, so the list's other ops on it still apply. */
+  private refuseElement(tag: string): Element {
+    const reason = tag.toLowerCase() === "base"
+      ? "a <base> element redirects every relative URL of the page, the page's own script loads included"
+      : "a <script> element runs its text or its src when inserted"
+    this.refused.push(new UnsafeValueError("element", tag, "", "", reason))
+    return document.createElement("template")
+  }
+
+  private refuseProperty(el: Element, name: string, kind: number, valueId: number): void {
+    const value = kind === PROP_STRING || kind === PROP_NUMBER ? this.table.strings[valueId]!
+      : kind === PROP_TRUE ? "true" : kind === PROP_FALSE ? "false" : "null"
+    this.refused.push(new UnsafeValueError("property", el.localName, name, value,
+      "Shuttle sets only the form-control properties value, checked, selected, indeterminate and muted; any other (innerHTML, href, onclick…) could run script or pass the attribute checks"))
+  }
+
+  /**
+   * Tells `onUnsafe` of this list's refusals, after the list is applied. A throwing
+   * callback is rethrown in a microtask (reported as uncaught, as a throwing event listener
+   * is), so it cannot stop the commit half-way.
+   */
+  private reportRefused(): void {
+    const refused = this.refused.splice(0)
+    for (let i = 0; i < refused.length; i++) {
+      try {
+        this.onUnsafe(refused[i])
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error
+        })
+      }
     }
   }
 

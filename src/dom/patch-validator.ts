@@ -31,12 +31,13 @@ import {
 } from "../../protocol/opcodes.ts"
 import { checkHeader, opSize } from "../../protocol/patch-reader.ts"
 import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NODE_ID, type NodeTable } from "./node-table.ts"
+import { classifyName, SAFE_CLASSIFIED, SAFE_EVENT_HANDLER, SAFE_NEVER } from "./url-safety.ts"
 
 /** Validation scratch values (see parentScratch). */
 const NO_PARENT = -1
 const PARENT_UNREAD = 0xffffffff
 
-/** What the DOM said of a string as a name (PatchValidator.names): asked, and accepted, per use. */
+/** What the DOM said of a string as a name (NodeTable.names, bits 0..5; url-safety.ts has the bits above): asked, and accepted, per use. */
 const NAME_TAG_ASKED = 1 << 0
 const NAME_TAG_OK = 1 << 1
 const NAME_NS_TAG_ASKED = 1 << 2
@@ -69,13 +70,6 @@ export class PatchValidator {
   private clearedAt = new Uint32Array(1024)
   private stringStamp = new Uint32Array(1024)
   private stringScratch = new Uint8Array(1024)
-  /**
-   * Per string id, NAME_* bits: whether the DOM accepts it as a tag or attribute name. A
-   * name the DOM refuses (createElement, setAttribute throw InvalidCharacterError) would
-   * stop a list half-applied, so it is refused here; the DOM is asked once per string id
-   * (cleared when a list defines the id anew), so a 10,000-row list asks once per tag.
-   */
-  private names = new Uint8Array(1024)
   /** Where each new string of the list being checked starts in `text`, and its length (for new ids of this pass). */
   private stringStart = new Uint32Array(1024)
   private stringLength = new Uint32Array(1024)
@@ -109,7 +103,9 @@ export class PatchValidator {
       if (id >= MAX_ID) throw new MalformedPatchError(`string id ${id} out of range`, opEnd + i)
       if (this.stringDefined(id)) throw new MalformedPatchError(`string id ${id} is defined twice`, opEnd + i)
       this.simulateString(id, 1)
-      this.names[id] = 0
+      // What an earlier string of this id was as a name or a value says nothing of this one.
+      this.table.names[id] = 0
+      this.table.values[id] = 0
       this.stringStart[id] = chars
       this.stringLength[id] = words[opEnd + count + i]
       chars += words[opEnd + count + i]
@@ -136,6 +132,7 @@ export class PatchValidator {
         if (arg > NS_MATHML) throw new MalformedPatchError(`unknown namespace ${arg}`, at)
         this.expectString(w[at + 2], at)
         this.expectName(w[at + 2], arg === NS_HTML ? NAME_TAG_ASKED : NAME_NS_TAG_ASKED, arg, at, code)
+        this.classify(w[at + 2])
         this.simulateNode(w[at + 1], KIND_ELEMENT, at)
         return
       case OP_CREATE_TEXT:
@@ -152,7 +149,12 @@ export class PatchValidator {
         this.expectElement(w[at + 1], at, code)
         this.expectString(w[at + 2], at)
         this.expectString(w[at + 3], at)
-        if (code === OP_SET_ATTR) this.expectName(w[at + 2], NAME_ATTR_ASKED, 0, at, code)
+        if (code === OP_SET_ATTR) {
+          this.classify(w[at + 2])
+          // A name refused whatever its value never reaches the DOM, so the DOM is not asked
+          // about it: under Trusted Types even the probe's setAttribute("onclick", "") is a violation.
+          if ((this.table.names[w[at + 2]] & (SAFE_EVENT_HANDLER | SAFE_NEVER)) === 0) this.expectName(w[at + 2], NAME_ATTR_ASKED, 0, at, code)
+        }
         return
       case OP_REMOVE_ATTR:
       case OP_REMOVE_STYLE:
@@ -164,6 +166,7 @@ export class PatchValidator {
       case OP_SET_PROP:
         this.expectElement(w[at + 1], at, code)
         this.expectString(w[at + 2], at)
+        this.classify(w[at + 2])
         if (arg > PROP_KIND_LAST) throw new MalformedPatchError(`unknown prop kind ${arg}`, at)
         if (arg === PROP_STRING || arg === PROP_NUMBER) this.expectString(w[at + 3], at)
         return
@@ -300,9 +303,12 @@ export class PatchValidator {
     if (id >= this.stringStamp.length) {
       this.stringStamp = grow(this.stringStamp, id)
       this.stringScratch = grow(this.stringScratch, id)
-      this.names = grow(this.names, id)
       this.stringStart = grow(this.stringStart, id)
       this.stringLength = grow(this.stringLength, id)
+    }
+    if (id >= this.table.names.length) {
+      this.table.names = grow(this.table.names, id)
+      this.table.values = grow(this.table.values, id)
     }
     this.stringStamp[id] = this.pass
     this.stringScratch[id] = defined
@@ -323,16 +329,25 @@ export class PatchValidator {
 
   /** `asked`: a NAME_*_ASKED bit; its OK bit is the next one up. `namespace`: for tags. */
   private expectName(id: number, asked: number, namespace: number, at: number, code: number): void {
-    if (id >= this.names.length) this.names = grow(this.names, id)
-    let state = this.names[id]
+    let state = this.table.names[id]
     if ((state & asked) === 0) {
       state |= asked | (this.domAccepts(this.stringText(id), asked, namespace) ? asked << 1 : 0)
-      this.names[id] = state
+      this.table.names[id] = state
     }
     if ((state & (asked << 1)) === 0) {
       const what = asked === NAME_ATTR_ASKED ? "an attribute name" : "a tag name"
       throw new MalformedPatchError(`${OP_NAMES[code]} uses string id ${id}, ${JSON.stringify(this.stringText(id))}, which the DOM refuses as ${what}`, at)
     }
+  }
+
+  /**
+   * Classifies a defined string used as a tag, attribute or property name, once per string
+   * id (url-safety.ts): the applier then refuses unsafe ops by a bit test, with no string
+   * work per op.
+   */
+  private classify(id: number): void {
+    const names = this.table.names
+    if ((names[id] & SAFE_CLASSIFIED) === 0) names[id] |= classifyName(this.stringText(id))
   }
 
   private domAccepts(name: string, asked: number, namespace: number): boolean {

@@ -91,7 +91,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     if (event.value !== undefined || event.checked !== undefined) applier.noteInput(target, seq)
     post({ t: "event", seq, path, event })
   })
-  const applier = new Applier(container, delegation)
+  // Refused unsafe values (docs/safety.md) are reported as UnsafeValueError; the rest of the commit applies.
+  const applier = new Applier(container, delegation, onError)
   delegation.attach(applier)
   showPlaceholder(container, placeholder)
   const pipeline = new CommitPipeline({

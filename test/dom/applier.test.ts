@@ -832,12 +832,12 @@ describe("event types", () => {
 })
 
 describe("noteInput guards a node the user is typing into", () => {
-  /** A list setting the input's value (and the p's title) rendered after event `eventSeq`. */
+  /** A list setting the input's value (and the p's `value`: SET_PROP sets only form-control properties) rendered after event `eventSeq`. */
   const setValue = (value: number, eventSeq: number) => list((w) => {
     w.setProp(N_INPUT, S_VALUE, PROP_STRING, value)
     w.setProp(N_INPUT, S_CHECKED, PROP_TRUE, 0)
     w.setAttr(N_INPUT, S_TITLE, value)
-    w.setProp(N_P, S_TITLE, PROP_STRING, value)
+    w.setProp(N_P, S_VALUE, PROP_STRING, value)
   }, eventSeq)
 
   it("skips SET_PROP on the guarded node when the list predates the event, applies it otherwise", () => {
@@ -852,7 +852,7 @@ describe("noteInput guards a node the user is typing into", () => {
     expect(input.checked).toBe(false)
     // Other ops on the guarded node, and props of other nodes, still apply.
     expect(input.getAttribute("title")).toBe("red")
-    expect(p.title).toBe("red")
+    expect((p as unknown as { value?: string }).value).toBe("red")
 
     env.applier.apply(setValue(S_BOX, 5))
     expect(input.value).toBe("box")
@@ -870,6 +870,6 @@ describe("noteInput guards a node the user is typing into", () => {
     env.applier.noteInput(p, 3)
     env.applier.apply(setValue(S_RED, 1))
     expect(input.value).toBe("red")
-    expect(p.title).toBe("")
+    expect((p as unknown as { value?: string }).value).toBe(undefined)
   })
 })

@@ -53,7 +53,8 @@ describe("main-thread errors", () => {
       new WorkerError("MountFailed", "the worker failed before it mounted the root.."),
       new UnexpectedError("applying a commit", dotted),
       new InvalidOptionError("mountTimeoutMs", -1, "a number of milliseconds > 0"),
-      new InvalidOptionError("recover", undefined, "false, true or { retries?, backoffMs? }")
+      new InvalidOptionError("recover", undefined, "false, true or { retries?, backoffMs? }"),
+      new InvalidOptionError("lanes.default.sliceMs", 10n, "a finite number of milliseconds ≥ 0")
     ]
     for (const error of errors) {
       expectCleanSentence(error.message)

@@ -7,33 +7,56 @@ import {
   PROP_STRING,
   PROP_TRUE
 } from "../../protocol/opcodes.ts"
+import { UnsafePropError } from "../errors.ts"
 import type { RenderContext } from "./render-context.ts"
 import type { Props, VNode } from "../vnode.ts"
 
 /**
  * Props of an element, diffed into attribute, property, style and event ops.
  *
- * - `onXxx`: an event handler; the main thread learns only the type and the flags.
+ * - `onXxx`, in any case (`onClick`, `onclick`, `ONCLICK`): an event handler; the main
+ *   thread learns only the type and the flags. Never an attribute: a string value would be
+ *   script in HTML, so it throws UnsafePropError (and the main thread refuses an `on…`
+ *   attribute anyway, docs/safety.md).
  * - `class`/`className`: a string, an array of strings, or `{ name: boolean }`.
  * - `style`: a string (the attribute) or an object of CSS properties (camelCase or kebab).
  * - `value`, `checked`, `selected`, `indeterminate`: DOM properties, for form controls.
  * - anything else: an attribute; `true` sets it empty, `false`/`null`/`undefined` removes it.
  */
 
-const PROPERTIES = new Set(["value", "checked", "selected", "indeterminate", "muted"])
+/** Props set as DOM properties. The main thread sets no others (src/dom/url-safety.ts SET_PROPERTIES; a test keeps the two equal). */
+export const PROPERTIES: ReadonlySet<string> = new Set(["value", "checked", "selected", "indeterminate", "muted"])
 const UNITLESS = new Set([
   "opacity", "z-index", "flex", "flex-grow", "flex-shrink", "line-height", "font-weight", "order", "zoom",
   "column-count", "tab-size", "orphans", "widows", "grid-row", "grid-column"
 ])
 const EVENT_ALIASES: Readonly<Record<string, string>> = { doubleclick: "dblclick" }
 
-/** `onClick` → `click`, or null if the prop is not an event handler. */
+/** True for a prop named `on…` in any case: an event handler, never an attribute. */
+export function isEventName(name: string): boolean {
+  // `| 0x20` lowercases an ASCII letter: "O"/"o" → 111, "N"/"n" → 110.
+  return name.length >= 2 && (name.charCodeAt(0) | 0x20) === 111 && (name.charCodeAt(1) | 0x20) === 110
+}
+
+/** `onClick`, `onclick`, `ONCLICK` → `click`, or null if the prop is not an event handler (`on` alone names no event). */
 export function eventType(name: string): string | null {
-  if (name.length < 3 || name.charCodeAt(0) !== 111 || name.charCodeAt(1) !== 110) return null // "on"
-  const third = name.charCodeAt(2)
-  if (third < 65 || third > 90) return null // not A-Z
+  if (name.length < 3 || !isEventName(name)) return null
   const type = name.slice(2).toLowerCase()
   return EVENT_ALIASES[type] ?? type
+}
+
+/**
+ * The handler for `type` in an element's props: the prop `name` (the spelling the root
+ * last registered for the type), or the element's own spelling of it when it differs
+ * (`onclick` on one element, `onClick` on another).
+ */
+export function handlerProp(props: Props, name: string, type: string): unknown {
+  const value = props[name]
+  if (value !== undefined) return value
+  for (const key in props) {
+    if (key !== name && eventType(key) === type) return props[key]
+  }
+  return undefined
 }
 
 /** True if a handler prop value means "handle this event". */
@@ -110,8 +133,10 @@ function setProp(ctx: RenderContext, vnode: VNode, name: string, previous: unkno
   const writer = ctx.writer
   const strings = ctx.strings
   const id = vnode.id
-  const type = eventType(name)
-  if (type !== null) {
+  if (isEventName(name)) {
+    if (typeof value === "string") throw new UnsafePropError({ prop: name, value, tag: String(vnode.type) })
+    const type = eventType(name)
+    if (type === null) return
     const had = isHandler(previous)
     const has = isHandler(value)
     if (has && (!had || eventFlags(previous) !== eventFlags(value))) {
@@ -192,9 +217,9 @@ export function markProps(ctx: RenderContext, props: Props): void {
   const strings = ctx.strings
   for (const name in props) {
     const value = props[name]
-    const type = eventType(name)
-    if (type !== null) {
-      strings.mark(type)
+    if (isEventName(name)) {
+      const type = eventType(name)
+      if (type !== null) strings.mark(type)
     } else if (name === "class" || name === "className") {
       strings.mark("class")
       const cls = classString(value)

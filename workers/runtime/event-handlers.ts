@@ -1,4 +1,5 @@
 import type { ShuttleEvent } from "../../protocol/messages.ts"
+import { handlerProp } from "../diff/props.ts"
 import type { RenderContext } from "../diff/render-context.ts"
 
 /**
@@ -32,7 +33,7 @@ export function collectEventMessages(
     // A node removed by a commit the main thread had not applied yet: drop the event.
     const vnode = ctx.nodes[path[i]]
     if (vnode === undefined) continue
-    const msg = resolveHandler(vnode.props[propName], { ...event, currentTarget: path[i] })
+    const msg = resolveHandler(handlerProp(vnode.props, propName, event.type), { ...event, currentTarget: path[i] })
     if (msg !== undefined) out.push(msg)
   }
   return live
