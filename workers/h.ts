@@ -1,9 +1,9 @@
+import type { ElementProps, RegisteredMsg } from "./element-props.ts"
 import { InvalidVNodeError } from "./errors.ts"
 import {
   type Child,
   type Component,
   createVNode,
-  type ElementProps,
   EMPTY_CHILDREN,
   EMPTY_PROPS,
   isVNode,
@@ -16,20 +16,29 @@ import {
   VNODE_FRAGMENT
 } from "./vnode.ts"
 
+// The element overload last: TypeScript reports a failed call against the last one, and wrong
+// element props are the common mistake.
 /**
  * Builds vnodes: `h("div", { class: "row" }, "text", child)`, `h(Component, props)`,
  * `h(Fragment, null, a, b)`.
  *
+ * An element's props are `ElementProps`: its handlers take the messages registered in
+ * `Register` (see README), or `h<Msg>(…)` names them for one call. A component's props
+ * are checked against its parameter; `null` only when it requires none.
+ *
  * @since 0.1.0
  * @example
  * const row = h("tr", { key: 1, class: "danger" }, h("td", null, "1"), h("td", null, "label"))
+ * const button = h<Msg>("button", { onClick: { type: "inc" } }, "+")
  */
-export function h(type: string, props?: ElementProps | null, ...children: Child[]): VNode
-export function h<P>(type: Component<P>, props: (P & { readonly key?: Key | null }) | null, ...children: Child[]): VNode
-export function h(type: string | Component, props?: Props | null, ...children: Child[]): VNode
-export function h(type: string | Component, props?: Props | null, ...children: Child[]): VNode {
+export function h<P>(type: Component<P>, props: NoInfer<ComponentPropsArgument<P>>, ...children: Child[]): VNode
+export function h<Msg = RegisteredMsg>(type: string, props?: NoInfer<ElementProps<Msg>> | null, ...children: Child[]): VNode
+export function h(type: string | Component, props?: object | null, ...children: Child[]): VNode {
   return createNode(type, (props ?? EMPTY_PROPS) as Props, children.length === 0 ? undefined : children.length === 1 ? children[0] : children)
 }
+
+/** A component's props in `h()`: its own and a key; `null` when none is required. */
+type ComponentPropsArgument<P> = (P & { readonly key?: Key | null }) | ({} extends P ? null | undefined : never)
 
 /** Groups children without a wrapping element. */
 export function Fragment(props: { children?: Child }): Child {

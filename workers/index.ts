@@ -11,6 +11,21 @@ export { Suspense, type SuspenseProps } from "./components/suspense.ts"
 export { lazy, LazyLoadError } from "./components/lazy.ts"
 export { type Subscription, SubscriptionError, type Subscriptions } from "./runtime/subscriptions.ts"
 export { withCommand, type Command, type Program } from "./program.ts"
-export type { Child, Component, Handler, Key, Props, VNode } from "./vnode.ts"
+export type { Child, Component, Key, Props, VNode } from "./vnode.ts"
+export type {
+  AttributeValue,
+  ClassValue,
+  CSSProperties,
+  CSSValue,
+  ElementProps,
+  EventHandlerName,
+  EventHandlers,
+  Handler,
+  HandlerFunction,
+  HandlerSpec,
+  Register,
+  RegisteredMsg,
+  StyleValue
+} from "./element-props.ts"
 export { DuplicateKeyError, InvalidVNodeError, RenderError } from "./errors.ts"
 export type { ShuttleEvent } from "../protocol/messages.ts"

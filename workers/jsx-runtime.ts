@@ -1,15 +1,20 @@
+import type { ElementProps, RegisteredMsg } from "./element-props.ts"
 import { createNode, Fragment } from "./h.ts"
-import type { Child, Component, Props, VNode } from "./vnode.ts"
+import type { Child, Component, Key, Props, VNode } from "./vnode.ts"
 
 /**
  * The automatic JSX runtime: set `"jsxImportSource": "shuttle-ui"` in tsconfig (or esbuild's
  * `jsxImportSource`) and write TSX in the worker.
  *
+ * Elements' props are `ElementProps`: handlers take the messages declared once in
+ * `Register` (`declare module "shuttle-ui/worker" { interface Register { msg: Msg } }`),
+ * and their event is inferred. Components' props are checked against their parameter.
+ *
  * @since 0.1.0
  */
 export { Fragment }
 
-export function jsx(type: string | Component, props: Props, key?: string | number): VNode {
+export function jsx(type: string | Component, props: Props, key?: Key): VNode {
   const p = key === undefined ? props : { ...props, key }
   return createNode(type, p, undefined as Child | undefined)
 }
@@ -24,9 +29,10 @@ export declare namespace JSX {
     children: {}
   }
   interface IntrinsicAttributes {
-    key?: string | number
+    key?: Key | null
   }
+  /** Every element takes ElementProps, with the registered messages. */
   interface IntrinsicElements {
-    [tag: string]: Record<string, unknown>
+    [tag: string]: ElementProps<RegisteredMsg>
   }
 }

@@ -1,4 +1,3 @@
-import type { ShuttleEvent } from "../protocol/messages.ts"
 import type { ComponentInstance, ComponentSelf } from "./components/instance.ts"
 
 /**
@@ -21,32 +20,8 @@ export type Component<P = any> = (props: P, self: ComponentSelf<any>) => Child
 /** What a view may return or nest: vnodes, text, numbers, arrays; null, undefined and booleans render nothing. */
 export type Child = VNode | string | number | bigint | boolean | null | undefined | readonly Child[]
 
-/**
- * An event handler in props: a message, a function from the event to a message (or
- * undefined to ignore the event), or either of those with flags the main thread applies
- * synchronously.
- */
-export type Handler<Msg = unknown> =
-  | ((event: ShuttleEvent) => Msg | undefined)
-  | {
-    readonly msg?: Msg
-    readonly handler?: (event: ShuttleEvent) => Msg | undefined
-    readonly preventDefault?: boolean
-    readonly stopPropagation?: boolean
-  }
-  | MessageValue
-
-/** A message given directly as a handler: any plain data. */
-export type MessageValue = string | number | boolean | bigint | readonly unknown[] | { readonly [key: string]: unknown }
-
+/** Props as the diff reads them: typed for authors by ElementProps and the components' own props. */
 export type Props = Readonly<Record<string, unknown>>
-
-/** Props of an element: attributes, properties, `class`, `style`, `key` and `onXxx` handlers. */
-export interface ElementProps {
-  readonly key?: Key | null
-  readonly [handler: `on${string}`]: Handler | undefined | null | false
-  readonly [name: string]: unknown
-}
 
 export interface VNode {
   readonly kind: number

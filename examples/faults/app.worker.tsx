@@ -26,6 +26,12 @@ export type Msg =
   | { readonly type: "tick" }
   | { readonly type: "load"; readonly model: Model }
 
+declare module "shuttle-ui/worker" {
+  interface Register {
+    faults: Msg
+  }
+}
+
 function update(model: Model, msg: Msg): Model | ReturnType<typeof withCommand<Model, Msg>> {
   switch (msg.type) {
     case "inc":

@@ -14,6 +14,12 @@ interface Model {
 }
 type Msg = { readonly type: "tick" } | { readonly type: "typed"; readonly text: string } | { readonly type: "reset" }
 
+declare module "shuttle-ui/worker" {
+  interface Register {
+    lanes: Msg
+  }
+}
+
 function update(model: Model, msg: Msg): Model {
   switch (msg.type) {
     case "tick":

@@ -23,6 +23,12 @@ type Msg =
   | { readonly type: "chunk"; readonly items: readonly number[] }
   | { readonly type: "typed"; readonly text: string }
 
+declare module "shuttle-ui/worker" {
+  interface Register {
+    stream: Msg
+  }
+}
+
 function update(model: Model, msg: Msg): Model {
   switch (msg.type) {
     case "feed":

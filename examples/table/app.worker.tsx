@@ -5,7 +5,17 @@
 import { runProgram, type ShuttleEvent, type VNode } from "shuttle-ui/worker"
 import { init, type Model, type Msg, type Row, update, visibleRows } from "./model.ts"
 
-const BUTTONS: ReadonlyArray<readonly [id: Msg["type"], label: string]> = [
+// Every handler in JSX is checked against the app's messages (see Register).
+declare module "shuttle-ui/worker" {
+  interface Register {
+    table: Msg
+  }
+}
+
+/** The messages a button sends: those with nothing but a type. */
+type ButtonMsg = Extract<Msg, { readonly type: "run" | "runlots" | "add" | "update" | "clear" | "swaprows" }>
+
+const BUTTONS: ReadonlyArray<readonly [id: ButtonMsg["type"], label: string]> = [
   ["run", "Create 1,000 rows"],
   ["runlots", "Create 10,000 rows"],
   ["add", "Append 1,000 rows"],

@@ -3,6 +3,12 @@ import { runProgram, type VNode } from "shuttle-ui/worker"
 
 type Msg = { readonly type: "inc" } | { readonly type: "reset" }
 
+declare module "shuttle-ui/worker" {
+  interface Register {
+    twoRoots: Msg
+  }
+}
+
 const update = (count: number, msg: Msg): number => (msg.type === "inc" ? count + 1 : 0)
 
 const view = (count: number): VNode => (

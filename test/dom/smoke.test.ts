@@ -8,7 +8,7 @@ describe("pipeline in one thread", () => {
     const { container, root, cleanup } = mountProgram({
       init: { count: 0 },
       update: (model: { count: number }, msg: "inc") => (msg === "inc" ? { count: model.count + 1 } : model),
-      view: (model) => h("div", null, h("button", { onClick: "inc" }, `count ${model.count}`))
+      view: (model) => h("div", null, h<"inc">("button", { onClick: () => "inc" }, `count ${model.count}`))
     })
     await root.flush()
     expect(container.innerHTML).toBe("<div><button>count 0</button></div>")

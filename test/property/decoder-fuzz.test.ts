@@ -7,6 +7,7 @@ import { LANE_DEFAULT } from "../../protocol/lanes.ts"
 import { Header, HEADER_WORDS, MAGIC, OP_LAST, OP_WORDS, VERSION } from "../../protocol/opcodes.ts"
 import { h } from "../../workers/h.ts"
 import { Renderer } from "../../workers/diff/renderer.ts"
+import type { ElementProps } from "../../workers/element-props.ts"
 import type { Child } from "../../workers/vnode.ts"
 
 /**
@@ -73,7 +74,7 @@ function build(s: Spec, key?: number): Child {
       if (s.style !== null) props.style = s.style
       for (const on of s.on) props[on] = { msg: on }
       // Keyed children move when the next tree reorders them: moves, inserts and removes on the wire.
-      return h(s.tag, props, ...s.children.map((c, i) => build(c, s.keyed ? (i * 7 + s.children.length) % 11 : undefined)))
+      return h(s.tag, props as ElementProps, ...s.children.map((c, i) => build(c, s.keyed ? (i * 7 + s.children.length) % 11 : undefined)))
     }
   }
 }

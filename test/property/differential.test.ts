@@ -5,6 +5,7 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { Fragment, h } from "../../workers/h.ts"
+import type { ElementProps } from "../../workers/element-props.ts"
 import type { Child } from "../../workers/vnode.ts"
 import { createPipeline } from "../_util/pipeline.ts"
 
@@ -85,13 +86,13 @@ function build(spec: Spec): Child {
     case "empty":
       return spec.v
     case "el":
-      return h(spec.tag, buildProps(spec.key, spec.props), ...spec.children.map(build))
+      return h(spec.tag, buildProps(spec.key, spec.props) as ElementProps, ...spec.children.map(build))
     case "input": {
       const props: Record<string, unknown> = {}
       if (spec.key !== undefined) props.key = spec.key
       if (spec.value !== undefined) props.value = spec.value
       if (spec.checked !== undefined) props.checked = spec.checked
-      return h("input", props)
+      return h("input", props as ElementProps)
     }
     case "frag":
       return h(Fragment, spec.key === undefined ? null : { key: spec.key }, ...spec.children.map(build))

@@ -126,7 +126,7 @@ describe("bad input", () => {
       update: (n: number, by: number) => n + by,
       view: (n: number) => h("div", null,
         h("button", { id: "bad", onClick: () => { throw new Error("handler broke") } }, "bad"),
-        h("button", { id: "good", onClick: 1 }, `n=${n}`))
+        h<number>("button", { id: "good", onClick: 1 }, `n=${n}`))
     }, { onError: (e) => errors.push(e) })
     await root.flush()
     ;(container.querySelector("#bad") as HTMLButtonElement).click()
@@ -145,9 +145,9 @@ describe("events", () => {
       update: (m: { submitted: number; inner: number; outer: number }, msg: "submit" | "inner" | "outer") =>
         ({ ...m, [msg === "submit" ? "submitted" : msg]: m[msg === "submit" ? "submitted" : msg] + 1 }),
       view: (m: { submitted: number; inner: number; outer: number }) =>
-        h("div", { onClick: "outer" },
-          h("form", { onSubmit: { msg: "submit", preventDefault: true } }, h("button", { type: "submit" }, "go")),
-          h("span", { id: "inner", onClick: { msg: "inner", stopPropagation: true } }, `${m.submitted}/${m.inner}/${m.outer}`))
+        h<unknown>("div", { onClick: () => "outer" },
+          h<unknown>("form", { onSubmit: { msg: "submit", preventDefault: true } }, h("button", { type: "submit" }, "go")),
+          h<unknown>("span", { id: "inner", onClick: { msg: "inner", stopPropagation: true } }, `${m.submitted}/${m.inner}/${m.outer}`))
     })
     await root.flush()
     const form = container.querySelector("form")!
@@ -168,7 +168,7 @@ describe("events", () => {
     const { container, root } = mount({
       init: "",
       update: (_: string, text: string) => text.replace(/[0-9]/g, ""),
-      view: (text: string) => h("div", null, h("input", { value: text, onInput: (e) => e.value }), h("p", null, text))
+      view: (text: string) => h("div", null, h<string>("input", { value: text, onInput: (e) => e.value }), h("p", null, text))
     })
     await root.flush()
     const input = container.querySelector("input")!
