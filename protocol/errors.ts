@@ -149,19 +149,35 @@ export class InvalidOptionError extends Error {
 }
 
 /**
- * The applier refused a value that could run script in the page (an event-handler
- * attribute, a `javascript:` URL). That one op was skipped; the rest of the commit applied.
+ * The applier refused something that could run script in the page, whatever the worker
+ * sent (docs/safety.md): an event-handler attribute (`onclick`, in any case), `srcdoc`, a
+ * URL attribute with a script scheme (`javascript:`, `vbscript:`, a `data:` URL that is not
+ * an image, audio or video…), a `<script>` or `<base>` element, a DOM property other than
+ * the form-control ones Shuttle sets. Only that op was skipped (a refused URL attribute is
+ * removed; a refused element is an inert `<template>`); the rest of the commit applied.
  */
 export class UnsafeValueError extends Error {
   readonly _tag = "UnsafeValueError"
-  /** The attribute (or property) name the worker asked for. */
+  /** What was refused: an attribute, a DOM property (SET_PROP), or an element. */
+  readonly kind: "attribute" | "property" | "element"
+  /** The element's tag; for kind "element", the refused tag. */
+  readonly tag: string
+  /** The attribute or property name the worker asked for ("" for an element). */
   readonly attribute: string
+  /** The refused value, whole ("" for an element). */
   readonly value: string
-  constructor(attribute: string, value: string, reason: string) {
-    super(`Refused ${attribute}=${JSON.stringify(value.slice(0, 80))}: ${reason}.`)
+  /** Why it was refused. */
+  readonly reason: string
+  constructor(kind: "attribute" | "property" | "element", tag: string, attribute: string, value: string, reason: string) {
+    super(kind === "element"
+      ? `Refused the element <${tag}>: ${reason}. An inert <template> stands in its place; the rest of the commit applied.`
+      : `Refused the ${kind} ${attribute}=${JSON.stringify(value.length > 80 ? value.slice(0, 80) + "…" : value)} on <${tag}>: ${reason}. The rest of the commit applied.`)
     this.name = "UnsafeValueError"
+    this.kind = kind
+    this.tag = tag
     this.attribute = attribute
     this.value = value
+    this.reason = reason
   }
 }
 
