@@ -68,8 +68,6 @@ function npxArgs(line: string): string[] {
 
 interface Server {
   readonly url: string
-  /** What it printed so far. */
-  output(): string
   stop(): Promise<void>
 }
 
@@ -97,12 +95,11 @@ function startServerCommand(line: string, cwd: string): Promise<Server> {
     }, 60_000)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
-      // eslint-disable-next-line no-control-regex
       const match = /Local:\s+(http:\/\/\S+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ""))
       if (match !== null && !started) {
         started = true
         clearTimeout(timer)
-        resolveStart({ url: match[1]!.endsWith("/") ? match[1]! : `${match[1]}/`, output: () => output, stop })
+        resolveStart({ url: match[1]!.endsWith("/") ? match[1]! : `${match[1]}/`, stop })
       }
     }
     child.stdout!.on("data", onData)
