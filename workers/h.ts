@@ -16,29 +16,34 @@ import {
   VNODE_FRAGMENT
 } from "./vnode.ts"
 
-// The element overload last: TypeScript reports a failed call against the last one, and wrong
-// element props are the common mistake.
 /**
  * Builds vnodes: `h("div", { class: "row" }, "text", child)`, `h(Component, props)`,
  * `h(Fragment, null, a, b)`.
  *
  * An element's props are `ElementProps`: its handlers take the messages registered in
- * `Register` (see README), or `h<Msg>(…)` names them for one call. A component's props
- * are checked against its parameter; `null` only when it requires none.
+ * `Register` (see README), or `h<Msg>(…)` names them for one call (`h<unknown>(…)`: any
+ * message but a string). A component's props are checked against its parameter; they
+ * may be left out or `null` only when it requires none.
  *
  * @since 0.1.0
  * @example
  * const row = h("tr", { key: 1, class: "danger" }, h("td", null, "1"), h("td", null, "label"))
  * const button = h<Msg>("button", { onClick: { type: "inc" } }, "+")
  */
-export function h<P>(type: Component<P>, props: NoInfer<ComponentPropsArgument<P>>, ...children: Child[]): VNode
-export function h<Msg = RegisteredMsg>(type: string, props?: NoInfer<ElementProps<Msg>> | null, ...children: Child[]): VNode
+// One signature rather than an element and a component overload: a call that fails is
+// reported against the last overload, which would be the wrong one for half the mistakes.
+export function h<Msg = RegisteredMsg, T extends string | Component<any> = string>(type: T, ...args: NoInfer<Arguments<T, Msg>>): VNode
 export function h(type: string | Component, props?: object | null, ...children: Child[]): VNode {
   return createNode(type, (props ?? EMPTY_PROPS) as Props, children.length === 0 ? undefined : children.length === 1 ? children[0] : children)
 }
 
-/** A component's props in `h()`: its own and a key; `null` when none is required. */
-type ComponentPropsArgument<P> = (P & { readonly key?: Key | null }) | ({} extends P ? null | undefined : never)
+/** What follows the tag in `h()`: an element's props, or a component's (required if it requires any); then children. */
+type Arguments<T, Msg> = T extends string ? [props?: ElementProps<Msg> | null, ...children: Child[]]
+  : T extends (props: infer P, ...rest: any) => any ? {} extends P ? [props?: (P & KeyProp) | null, ...children: Child[]]
+    : [props: P & KeyProp, ...children: Child[]]
+  : never
+
+type KeyProp = { readonly key?: Key | null }
 
 /** Groups children without a wrapping element. */
 export function Fragment(props: { children?: Child }): Child {

@@ -5,12 +5,18 @@ import type { Child } from "./vnode.ts"
 /**
  * A Shuttle program, as in Elm: a model, an update step and a view. It runs in the worker.
  *
+ * `Msg` types `update` and the results of commands and subscriptions. The handlers in
+ * `view` take the messages declared once for the app in `Register`
+ * (`declare module "shuttle-ui/worker" { interface Register { msg: Msg } }`), or those
+ * named by `h<Msg>(…)`.
+ *
  * @since 0.1.0
  * @example
- * runProgram({
+ * type Msg = { type: "inc" }
+ * runProgram<{ count: number }, Msg>({
  *   init: { count: 0 },
- *   update: (model, msg: { type: "inc" }) => ({ count: model.count + 1 }),
- *   view: (model) => h("button", { onClick: { type: "inc" } }, `Clicked ${model.count} times`)
+ *   update: (model, msg) => (msg.type === "inc" ? { count: model.count + 1 } : model),
+ *   view: (model) => h<Msg>("button", { onClick: { type: "inc" } }, `Clicked ${model.count} times`)
  * })
  */
 export interface Program<Model, Msg, R = never> {

@@ -62,7 +62,7 @@ describe("NodeIds with two commits in flight", () => {
 })
 
 describe("the renderer with two commits in flight", () => {
-  const list = (keys: string[]) => h("ul", null, keys.map((key) => h("li", { key, onClick: { msg: `click ${key}` } }, key)))
+  const list = (keys: string[]) => h("ul", null, keys.map((key) => h<unknown>("li", { key, onClick: { msg: `click ${key}` } }, key)))
   const created = (patch: DecodedPatch) => patch.ops.filter((op) => op.op === "CREATE_ELEMENT" || op.op === "CREATE_TEXT").map((op) => op.operands[0])
   const released = (patch: DecodedPatch) => patch.ops.filter((op) => op.op === "RELEASE_NODES").flatMap((op) => op.operands)
 
