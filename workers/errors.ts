@@ -51,7 +51,7 @@ export class UnsafePropError extends Data.TaggedError("UnsafePropError")<{
 }> {
   override get message(): string {
     const value = this.value.length > 60 ? this.value.slice(0, 60) + "…" : this.value
-    const type = this.prop.slice(2)
+    const type = this.prop.slice(2).toLowerCase()
     const name = type === "" ? "onClick" : "on" + type.charAt(0).toUpperCase() + type.slice(1)
     return `<${this.tag} ${this.prop}=${JSON.stringify(value)}>: a string in an on… prop would be script in HTML, and Shuttle never sends one to the page. Give a message or a function instead: ${name}: { type: "…" } or ${name}: (event) => msg.`
   }

@@ -125,8 +125,18 @@ export function patchProps(ctx: RenderContext, old: VNode, next: VNode): void {
     if (value !== previous || PROPERTIES.has(name)) setProp(ctx, next, name, previous, value, old)
   }
   for (const name in before) {
-    if (!(name in after)) setProp(ctx, next, name, before[name], undefined)
+    if (!(name in after) && !stillHandled(name, after)) setProp(ctx, next, name, before[name], undefined)
   }
+}
+
+/** A handler prop that is gone, but whose event the new props handle under another spelling (`onClick` → `onclick`): its event stays. */
+function stillHandled(name: string, after: Props): boolean {
+  const type = eventType(name)
+  if (type === null) return false
+  for (const key in after) {
+    if (eventType(key) === type && isHandler(after[key])) return true
+  }
+  return false
 }
 
 function setProp(ctx: RenderContext, vnode: VNode, name: string, previous: unknown, value: unknown, old?: VNode): void {
