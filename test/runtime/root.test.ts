@@ -1,22 +1,14 @@
 // @vitest-environment happy-dom
 import { Context, Effect, Layer } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { createRoot, InvalidOptionError, MessageNotCloneableError, type ShuttleError } from "../../src/index.ts"
 import { serveProgram } from "../../workers/bootstrap.ts"
 import { h } from "../../workers/h.ts"
 import { withCommand } from "../../workers/program.ts"
-import { mountProgram } from "../_util/harness.ts"
+import { useRoots } from "../_util/harness.ts"
+import { until } from "../_util/wait.ts"
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!()
-})
-
-function mount<Model, Msg, R>(...args: Parameters<typeof mountProgram<Model, Msg, R>>) {
-  const mounted = mountProgram(...args)
-  cleanups.push(mounted.cleanup)
-  return mounted
-}
+const { mount } = useRoots()
 
 const counter = {
   init: () => ({ count: 0 }),
@@ -206,9 +198,7 @@ describe("commands and services", () => {
     root.dispatch({ type: "greet", name: "ada" })
     await root.flush()
     expect(container.textContent).toBe("…")
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    await root.flush()
-    expect(container.textContent).toBe("hello ada")
+    await until(() => container.textContent === "hello ada", "the command's message")
   })
 
   it("a failing command is reported, keeps the model, and the next 100 messages still apply", async () => {
@@ -221,7 +211,7 @@ describe("commands and services", () => {
     }, { onError: (e) => errors.push(e) })
     root.dispatch("fail")
     await root.flush()
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await until(() => errors.length > 0, "the command's failure")
     for (let i = 0; i < 100; i++) root.dispatch("inc")
     await root.flush()
     expect(container.textContent).toBe("100")
@@ -235,18 +225,21 @@ describe("commands and services", () => {
       Effect.sync(() => ({ greet: (n: string) => n })),
       () => Effect.sync(() => { events.push("layer released") })
     ))
-    const { root, cleanup } = mountProgram({
+    const { root } = mount({
       init: 0,
-      update: (n: number, _msg: "start") => withCommand(n + 1, Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => { events.push("command interrupted") })))),
+      update: (n: number, _msg: "start") => withCommand(n + 1, Effect.sync(() => { events.push("command started") }).pipe(
+        Effect.andThen(Effect.never),
+        Effect.onInterrupt(() => Effect.sync(() => { events.push("command interrupted") }))
+      )),
       view: (n: number) => h("p", null, String(n)),
       layer
     })
     root.dispatch("start")
     await root.flush()
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    await cleanup()
-    expect(events).toContain("command interrupted")
-    expect(events).toContain("layer released")
+    await until(() => events.includes("command started"), "the command to start")
+    // unmount resolves once the worker has closed the root's Scope.
+    await root.unmount()
+    expect(events).toEqual(["command started", "command interrupted", "layer released"])
   })
 })
 
