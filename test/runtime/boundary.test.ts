@@ -1,22 +1,14 @@
 // @vitest-environment happy-dom
 import { Effect } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { ShuttleError } from "../../src/index.ts"
 import { ErrorBoundary } from "../../workers/components/error-boundary.ts"
 import { h } from "../../workers/h.ts"
 import type { ComponentSelf } from "../../workers/components/instance.ts"
-import { mountProgram } from "../_util/harness.ts"
+import { useRoots } from "../_util/harness.ts"
+import { until } from "../_util/wait.ts"
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!()
-})
-function mount<Model, Msg, R>(...args: Parameters<typeof mountProgram<Model, Msg, R>>) {
-  const mounted = mountProgram(...args)
-  cleanups.push(mounted.cleanup)
-  return mounted
-}
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10))
+const { mount } = useRoots()
 
 interface Model {
   readonly broken: number
@@ -29,8 +21,12 @@ const update = (m: Model, msg: Msg): Model =>
 describe("ErrorBoundary", () => {
   it("a throw in 1 of 50 siblings shows only its boundary's fallback; the other 49 keep their nodes and effects; retry recovers", async () => {
     const finalized: number[] = []
+    let started = 0
     const Item = (props: { index: number; broken: boolean; count: number }, self: ComponentSelf) => {
-      self.mount("life", Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => { finalized.push(props.index) }))))
+      self.mount("life", Effect.sync(() => { started++ }).pipe(
+        Effect.andThen(Effect.never),
+        Effect.onInterrupt(() => Effect.sync(() => { finalized.push(props.index) }))
+      ))
       if (props.broken) throw new Error(`item ${props.index} broke`)
       return h("li", { class: "item" }, `item ${props.index} · ${props.count}`)
     }
@@ -52,14 +48,16 @@ describe("ErrorBoundary", () => {
           }, h(Item, { index: i, broken: m.broken === i, count: m.count }))))
     }, { onError: (e) => errors.push(e) })
     await root.flush()
-    await settle()
+    await until(() => started === 50, "the 50 items' effects to start")
     const before = [...container.querySelectorAll("li")]
     expect(before).toHaveLength(50)
 
     root.dispatch({ type: "break", index: 17 })
     root.dispatch({ type: "inc" })
     await root.flush()
-    await settle()
+    await until(() => finalized.length > 0, "the failed item's effect to be interrupted")
+    // One more round trip: a sibling wrongly unmounted by that commit would be finalized by now.
+    await root.flush()
     const after = [...container.querySelectorAll("li")]
     expect(after).toHaveLength(50)
     expect(container.querySelectorAll(".fallback")).toHaveLength(1)
@@ -77,7 +75,6 @@ describe("ErrorBoundary", () => {
     await root.flush()
     expect(container.querySelectorAll(".fallback")).toHaveLength(1) // still showing until retried
     retries[17]()
-    await settle()
     await root.flush()
     expect(container.querySelectorAll(".fallback")).toHaveLength(0)
     expect(container.querySelectorAll("li")[17].textContent).toBe("item 17 · 1")
@@ -97,8 +94,7 @@ describe("ErrorBoundary", () => {
     }, { onError: () => {} })
     await root.flush()
     const outside = container.querySelector("#outside")
-    await settle()
-    await root.flush()
+    await until(() => container.querySelector("#fb") !== null, "the effect's failure to reach the boundary")
     expect(container.querySelector("#fb")!.textContent).toBe("could not load")
     expect(container.querySelector("#outside")).toBe(outside)
   })
@@ -136,8 +132,8 @@ describe("ErrorBoundary", () => {
     expect(container.innerHTML).toBe("<main><button>retry two</button><p>n=2</p></main>")
     root.dispatch(1)
     await root.flush()
+    // The click reaches the worker before the flush (one ordered port): the flush renders the retry.
     container.querySelector("button")!.click()
-    await settle()
     await root.flush()
     expect(container.innerHTML).toBe(`<main><ul>${Array.from({ length: 6 }, (_, i) => `<li>3.${i}</li>`).join("")}</ul><p>n=3</p></main>`)
   })
@@ -162,13 +158,13 @@ describe("component effects", () => {
       view: (m: { ids: number[]; ticked: number[] }) => h("div", null, h("ul", null, m.ids.map((id) => h(Ticker, { key: id, id }))), h("p", null, m.ticked.join(",")))
     })
     await root.flush()
-    await settle()
-    await root.flush()
+    await until(() => container.querySelector("p")!.textContent === "1,2" && log.length >= 4, "both effects to run and dispatch")
     expect(log).toEqual(["start 1", "final 1", "start 2", "final 2"])
     expect(container.querySelector("p")!.textContent).toBe("1,2")
     root.dispatch({ type: "set", ids: [2] })
     await root.flush()
-    await settle()
+    await until(() => log.includes("interrupted 1"), "the unmounted component's effect to be interrupted")
+    await root.flush()
     expect(log).toContain("interrupted 1")
     expect(log).not.toContain("interrupted 2")
   })
