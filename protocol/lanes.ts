@@ -42,6 +42,13 @@ export const CONTINUOUS_EVENT_TYPES: readonly string[] = [
   "mouseover", "mouseout", "mouseenter", "mouseleave", "pointerenter", "pointerleave", "dragover", "drag"
 ]
 
+const CONTINUOUS = new Set(CONTINUOUS_EVENT_TYPES)
+
+/** The lane a DOM event's messages take: the override if any, else Continuous or Sync by type. */
+export function eventLane(type: string, eventLanes: Readonly<Record<string, number>>): number {
+  return eventLanes[type] ?? (CONTINUOUS.has(type) ? LANE_CONTINUOUS : LANE_SYNC)
+}
+
 /** The lane settings the worker runs with: one LaneConfig per lane and overrides of event lanes. */
 export interface LaneSettings {
   readonly lanes: readonly LaneConfig[]

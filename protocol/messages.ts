@@ -87,6 +87,11 @@ export type ToWorker =
   }
   | { readonly t: "ack"; readonly commitId: number; readonly buffer: ArrayBuffer }
   | { readonly t: "flush"; readonly seq: number }
+  /**
+   * The page can apply one Default, Transition or Idle commit before anything urgent: its
+   * queue is empty and input is quiet. Void if a discrete event after `eventSeq` reached the worker.
+   */
+  | { readonly t: "credit"; readonly eventSeq: number }
   | { readonly t: "lanes"; readonly settings: LaneSettings }
 
 /** Worker → main, on the data port. */

@@ -9,9 +9,10 @@ import {
   WorkerError,
   type WorkerErrorKind
 } from "../../protocol/errors.ts"
-import { LANE_DEFAULT, LANE_NAMES, laneOf } from "../../protocol/lanes.ts"
+import { eventLane, LANE_DEFAULT, LANE_NAMES, LANE_SYNC, laneOf } from "../../protocol/lanes.ts"
 import type { ErrorData, RestoreState, ToWorker } from "../../protocol/messages.ts"
 import { CommitPipeline } from "./commit-pipeline.ts"
+import { CreditGate } from "./credit-gate.ts"
 import { FlushRegistry } from "./flush-registry.ts"
 import { defaultTuning, type LaneTuning, resolveTuning } from "./lane-options.ts"
 import { RecoveryLog, resolveRecovery } from "./recovery.ts"
@@ -90,6 +91,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     const seq = ++eventSeq
     if (event.value !== undefined || event.checked !== undefined) applier.noteInput(target, seq)
     post({ t: "event", seq, path, event })
+    // The user acts: heavy commits wait until input is quiet (the worker voids the credit too).
+    if (eventLane(event.type, tuning.settings.eventLanes) === LANE_SYNC) credits.inputSent()
   })
   // Refused unsafe values (docs/safety.md) are reported as UnsafeValueError; the rest of the commit applies.
   const applier = new Applier(container, delegation, onError)
@@ -103,10 +106,19 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       container.textContent = ""
       delegation.attach(applier)
     },
-    ack: (commitId, buffer) => void post({ t: "ack", commitId, buffer }, [buffer]),
+    ack: (commitId, buffer) => {
+      post({ t: "ack", commitId, buffer }, [buffer])
+      credits.offer()
+    },
     onCommit: options.onCommit,
     onError
   }, tuning.frameBudgetMs)
+  const credits = new CreditGate({
+    canApply: () => session !== null && pipeline.committed && pipeline.length === 0,
+    grant: (seq) => void post({ t: "credit", eventSeq: seq }),
+    eventSeq: () => eventSeq,
+    now: () => performance.now()
+  }, tuning.inputQuietMs)
 
   const owner: SessionOwner = {
     received(from, data) {
@@ -127,6 +139,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const receive = (data: SessionMessage): void => {
     switch (data.t) {
       case "commit":
+        credits.received(data.info)
         pipeline.receive(data.buffer, data.info)
         break
       case "flushed":
@@ -158,6 +171,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs }, owner)
     session = current
     pipeline.startWorker(current.restored)
+    credits.reset()
     // Messages posted before the worker listens wait in the port.
     flushes.sendWaiting((seq) => current.post({ t: "flush", seq }))
     current.start()
@@ -196,6 +210,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const end = (error: WorkerError): void => {
     state = FAILED
     failure = error
+    credits.stop()
     pipeline.clear()
     flushes.rejectAll(error)
     delegation.detach()
@@ -247,12 +262,14 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       if (state === UNMOUNTED) throw new RootUnmountedError("setLanes")
       tuning = resolveTuning(tuning, next)
       pipeline.budgetMs = tuning.frameBudgetMs
+      credits.quietMs = tuning.inputQuietMs
       post({ t: "lanes", settings: tuning.settings })
     },
     async unmount(): Promise<void> {
       if (state === UNMOUNTED) return
       state = UNMOUNTED
       policy.cancel()
+      credits.stop()
       pipeline.clear()
       flushes.rejectAll(new RootUnmountedError("flush"))
       delegation.detach()

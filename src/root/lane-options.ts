@@ -16,17 +16,25 @@ export interface LaneTuning {
   readonly eventLanes?: Readonly<Record<string, LaneName>>
   /** Main-thread milliseconds per frame for applying non-Sync commits; the rest waits for the next frame. Default 8. */
   readonly frameBudgetMs?: number
+  /**
+   * Default, Transition and Idle commits wait until discrete input (keys, clicks) has
+   * paused this long, ms, or until their lane expires: a heavy commit never lands while
+   * the user types. Default 200.
+   */
+  readonly inputQuietMs?: number
 }
 
 export const DEFAULT_FRAME_BUDGET_MS = 8
+export const DEFAULT_INPUT_QUIET_MS = 200
 
 export interface ResolvedTuning {
   readonly settings: LaneSettings
   readonly frameBudgetMs: number
+  readonly inputQuietMs: number
 }
 
 export function defaultTuning(): ResolvedTuning {
-  return { settings: { lanes: DEFAULT_LANES, eventLanes: {} }, frameBudgetMs: DEFAULT_FRAME_BUDGET_MS }
+  return { settings: { lanes: DEFAULT_LANES, eventLanes: {} }, frameBudgetMs: DEFAULT_FRAME_BUDGET_MS, inputQuietMs: DEFAULT_INPUT_QUIET_MS }
 }
 
 /**
@@ -65,7 +73,8 @@ export function resolveTuning(current: ResolvedTuning, tuning: LaneTuning): Reso
     eventLanes = merged
   }
   const frameBudgetMs = tuning.frameBudgetMs === undefined ? current.frameBudgetMs : milliseconds("frameBudgetMs", tuning.frameBudgetMs, false)
-  return { settings: { lanes, eventLanes }, frameBudgetMs }
+  const inputQuietMs = tuning.inputQuietMs === undefined ? current.inputQuietMs : milliseconds("inputQuietMs", tuning.inputQuietMs, false)
+  return { settings: { lanes, eventLanes }, frameBudgetMs, inputQuietMs }
 }
 
 function milliseconds(field: string, value: unknown, infinityAllowed: boolean): number {

@@ -1,4 +1,4 @@
-import { DEFAULT_LANES, LANE_CONTINUOUS, LANE_COUNT, LANE_SYNC, LANE_TRANSITION, type LaneConfig } from "../../protocol/lanes.ts"
+import { DEFAULT_LANES, LANE_CONTINUOUS, LANE_COUNT, LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION, type LaneConfig } from "../../protocol/lanes.ts"
 import type { Renderer } from "../diff/renderer.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
 import { UpdateQueue, type FoldResult } from "./update-queue.ts"
@@ -18,8 +18,11 @@ export type StepResult =
   | { readonly kind: "yield" }
   /** Only Continuous work is pending: step again at the next frame. */
   | { readonly kind: "wait-frame" }
-  /** The main thread has commits to apply: non-Sync work waits for an ack, and batches meanwhile. */
-  | { readonly kind: "wait-ack" }
+  /**
+   * Default, Transition or Idle work is pending, and the page has not granted a credit:
+   * it waits (and batches meanwhile) until the page can apply a commit before anything urgent.
+   */
+  | { readonly kind: "wait-credit" }
   /** A render finished: send `buffer` (null: nothing changed), run `commands`. */
   | { readonly kind: "commit"; readonly buffer: ArrayBuffer | null; readonly info: CommitInfo; readonly commands: readonly unknown[] }
   /**
@@ -109,14 +112,17 @@ export class LaneScheduler<Model, Msg> {
   /**
    * Does the next piece of work. `frameReady`: a frame boundary passed since Continuous
    * work was queued. `urgent` (a flush is waiting): render everything now, unsliced.
-   * `backpressure`: the main thread is behind, so only Sync (or expired) work renders now.
+   * `withoutCredit`: the page has granted no credit, so Default, Transition and Idle
+   * renders wait (unless expired or urgent); Sync and Continuous render now.
    */
-  step(frameReady: boolean, urgent = false, backpressure = false): StepResult {
+  step(frameReady: boolean, urgent = false, withoutCredit = false): StepResult {
     const job = this.job
     if (job !== null) {
       if (urgent) job.expired = true
-      if (!job.expired && this.queue.hasPendingAbove(job.fold.lane)) {
-        // Higher-priority work arrived between slices: drop this render, redo it after.
+      const lostCredit = withoutCredit && job.fold.lane >= LANE_DEFAULT
+      if (!job.expired && (lostCredit || this.queue.hasPendingAbove(job.fold.lane))) {
+        // Higher-priority work arrived between slices, or the user's input took the page's
+        // credit back: drop this render, redo it after.
         this.renderer.abort()
         this.interruptions[job.fold.lane]++
         this.job = null
@@ -130,7 +136,7 @@ export class LaneScheduler<Model, Msg> {
     const expiredLane = urgent ? this.queue.lowestPendingLane() : this.queue.expiredLane(now, this.timeouts)
     const expired = expiredLane >= lane && lane > LANE_SYNC
     const renderLane = expired ? expiredLane : lane
-    if (backpressure && !urgent && !expired && renderLane > LANE_SYNC) return { kind: "wait-ack" }
+    if (withoutCredit && !urgent && !expired && renderLane >= LANE_DEFAULT) return { kind: "wait-credit" }
     if (renderLane === LANE_CONTINUOUS && !frameReady && !expired) return { kind: "wait-frame" }
 
     const updateStart = this.clock()

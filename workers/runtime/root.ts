@@ -1,5 +1,5 @@
 import { Cause, Effect, Exit, Fiber, Layer, Queue, Scheduler, Scope } from "effect"
-import { CONTINUOUS_EVENT_TYPES, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../../protocol/lanes.ts"
+import { eventLane, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../../protocol/lanes.ts"
 import type { CommitInfo, FromWorker, MountOptions, ToWorker, WorkerTables } from "../../protocol/messages.ts"
 import type { ErrorBoundaryProps } from "../components/error-boundary.ts"
 import { errorMessage, RenderError } from "../errors.ts"
@@ -20,13 +20,6 @@ export interface DataPort {
   close(): void
 }
 
-const CONTINUOUS = new Set(CONTINUOUS_EVENT_TYPES)
-/**
- * Commits sent and not yet acknowledged, beyond which non-Sync work waits: when the main
- * thread falls behind (a slow layout), messages pile up in the worker and are folded into
- * one commit, instead of queueing a commit per message on the main thread.
- */
-const MAX_IN_FLIGHT = 2
 /** Stats of the commit that shows the minimal error view. */
 const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false }
 const FRAME_MS = 16
@@ -53,8 +46,15 @@ export class RootRuntime<Model, Msg, R> {
   private frameReady = false
   private frameTimer: ReturnType<typeof setTimeout> | null = null
   private closed = false
-  /** Commits posted and not yet acknowledged (see MAX_IN_FLIGHT). */
-  private inFlight = 0
+  /**
+   * The page granted a credit: it can apply one Default, Transition or Idle commit before
+   * anything urgent (its queue is empty, input is quiet). Such commits are pulled: without
+   * a credit they wait and batch, so no commit sits between a keystroke and its echo, and
+   * a page behind on layout gets one commit for the backlog instead of one per message.
+   */
+  private credit = false
+  /** Sequence number of the last discrete (Sync-lane) DOM event: a credit granted before it is void. */
+  private lastDiscreteEvent = 0
   /** Crash recovery (workers/runtime/journal.ts), when the main thread asked for it. */
   private journal: RootJournal | null = null
   private readonly program: Program<Model, Msg, R>
@@ -69,7 +69,7 @@ export class RootRuntime<Model, Msg, R> {
     this.subscriptions = new SubscriptionSet<Msg, R>(
       (msg) => this.deliverFromSubscription(msg),
       (error) => this.report(new RenderError({ phase: "subscriptions", cause: error })),
-      () => this.inFlight >= MAX_IN_FLIGHT
+      () => !this.credit
     )
     this.rootId = rootId
     this.scope = scope
@@ -153,7 +153,8 @@ export class RootRuntime<Model, Msg, R> {
 
   /** Transfers a patch list to the main thread, with its stats and the worker's table sizes. */
   private postCommit(buffer: ArrayBuffer, info: CommitInfo): void {
-    this.inFlight++
+    // The page applies it before granting the next credit (Sync, Continuous and expired commits are pushed).
+    if (info.lane >= LANE_DEFAULT && !info.expired) this.credit = false
     this.port.postMessage({ t: "commit", buffer, info: { ...info, worker: this.workerTables() } }, [buffer])
   }
 
@@ -175,8 +176,12 @@ export class RootRuntime<Model, Msg, R> {
         break
       case "ack":
         this.renderer.acknowledge(data.commitId, data.buffer)
-        this.inFlight = Math.max(0, this.inFlight - 1)
-        // A backlog held back while the main thread was busy can render now, as one batch.
+        break
+      case "credit":
+        // Void if the user acted since the page granted it: the page grants again once input is quiet.
+        if (data.eventSeq < this.lastDiscreteEvent) break
+        this.credit = true
+        // A backlog held back meanwhile renders now, as one batch.
         if (this.scheduler.pending > 0) this.requestRender()
         break
       case "flush":
@@ -198,7 +203,12 @@ export class RootRuntime<Model, Msg, R> {
       this.report(new RenderError({ phase: "handler", cause }))
     }
     const type = data.event.type
-    const lane = this.eventLanes[type] ?? (CONTINUOUS.has(type) ? LANE_CONTINUOUS : LANE_SYNC)
+    const lane = eventLane(type, this.eventLanes)
+    if (lane === LANE_SYNC) {
+      // The user acted: the page takes its credit back until input is quiet again.
+      this.lastDiscreteEvent = data.seq
+      this.credit = false
+    }
     for (let i = 0; i < msgs.length; i++) this.enqueue(msgs[i] as Msg, lane)
     // A live edit with no message still needs a render to set a rejected value back.
     if (msgs.length === 0) this.enqueue(undefined as Msg, LANE_SYNC)
@@ -245,14 +255,14 @@ export class RootRuntime<Model, Msg, R> {
         let working = true
         while (working && !root.closed) {
           const urgent = root.flushSeqs.length > 0
-          const step = root.scheduler.step(root.frameReady || urgent, urgent, root.inFlight >= MAX_IN_FLIGHT)
+          const step = root.scheduler.step(root.frameReady || urgent, urgent, !root.credit)
           switch (step.kind) {
             case "idle":
               root.frameReady = false
               root.answerFlushes()
               working = false
               break
-            case "wait-ack":
+            case "wait-credit":
               working = false
               break
             case "wait-frame":
