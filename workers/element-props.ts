@@ -206,6 +206,7 @@ export interface ElementProps<Msg = RegisteredMsg> extends EventHandlers<Msg> {
   readonly selected?: boolean | null
   readonly indeterminate?: boolean | null
   readonly muted?: boolean | null
-  readonly [handler: `on${string}`]: Handler<Msg>
+  /** `on…` in any case (`onclick`, `ONCLICK`) is a handler too: the runtime never writes it as an attribute. */
+  readonly [handler: `${"o" | "O"}${"n" | "N"}${string}`]: Handler<Msg>
   readonly [attribute: string]: AttributeValue | Handler<Msg> | ClassValue | StyleValue | Child
 }

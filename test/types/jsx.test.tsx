@@ -94,6 +94,10 @@ function refused(): VNode[] {
     <button onClick="alert(1)" />,
     // @ts-expect-error: any `on…` prop is a handler, whatever its case
     <button onclick="alert(1)" />,
+    // @ts-expect-error: in any case
+    <button ONCLICK="alert(1)" />,
+    // @ts-expect-error: `on` alone too
+    <button on="x" />,
     // @ts-expect-error: an unknown event name is still a handler prop
     <button onFoo="x" />,
     // @ts-expect-error: style is a string or an object
