@@ -33,8 +33,8 @@ describe("handler flags follow the view", () => {
     }
   }
   const view = (m: Model) =>
-    h("form", { onSubmit: { msg: "submit", preventDefault: m.prevent } },
-      h("span", { id: "inner", onClick: { msg: "click", stopPropagation: m.stop } }, `${m.submits}/${m.clicks}`))
+    h<unknown>("form", { onSubmit: { msg: "submit", preventDefault: m.prevent } },
+      h<unknown>("span", { id: "inner", onClick: { msg: "click", stopPropagation: m.stop } }, `${m.submits}/${m.clicks}`))
 
   it("preventDefault turned off and on again by updates: the main thread follows each time, and the handler still runs", async () => {
     const { container, root } = mount({ init: { prevent: true, stop: false, submits: 0, clicks: 0 }, update, view })
@@ -85,7 +85,7 @@ describe("typing while a commit is on its way", () => {
     const { container, root, runtime } = mount({
       init: "",
       update: (_: string, text: string) => text.toUpperCase(),
-      view: (text: string) => h("div", null, h("input", { value: text, onInput: (e) => e.value }), h("p", null, text))
+      view: (text: string) => h("div", null, h<string>("input", { value: text, onInput: (e) => e.value }), h("p", null, text))
     }, { onCommit: (commit) => commits.push(commit) })
     await root.flush()
     const input = container.querySelector("input")!
