@@ -1,11 +1,13 @@
 // @vitest-environment happy-dom
 import { Effect } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
-import { createRoot, InvalidOptionError, type Root, type RootOptions, type ShuttleError, WorkerError } from "../../src/index.ts"
+import { describe, expect, it, vi } from "vitest"
+import { createRoot, InvalidOptionError, WorkerError } from "../../src/index.ts"
 import { h } from "../../workers/h.ts"
 import { type Program, withCommand } from "../../workers/program.ts"
 import { FakeWorker, fakeWorkers } from "../_util/fake-worker.ts"
+import { useRoots } from "../_util/harness.ts"
 import { freshRender } from "../_util/pipeline.ts"
+import { until } from "../_util/wait.ts"
 
 /**
  * Worker crash recovery through createRoot, with FakeWorkers (happy-dom has no Worker):
@@ -43,29 +45,21 @@ const counter: Program<Model, Msg, never> = {
   view
 }
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!()
-})
+const { mountOn: mount } = useRoots()
 
-function mount(worker: Parameters<typeof createRoot>[1], options: RootOptions = {}) {
-  const container = document.createElement("div")
-  document.body.appendChild(container)
-  const errors: ShuttleError[] = []
-  const root: Root = createRoot(container, worker, { onError: (error) => errors.push(error), ...options })
-  cleanups.push(async () => {
-    await root.unmount()
-    container.remove()
-  })
-  return { container, root, errors }
-}
-
-const until = async (condition: () => boolean, what: string): Promise<void> => {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return
-    await new Promise((resolve) => setTimeout(resolve, 2))
+/**
+ * Runs `body` with fake timers, then every timer it left (a restart's backoff, a retry)
+ * to the end: a negative check after it ("no restart happened") cannot be fooled by a
+ * timer that would have fired a little later.
+ */
+async function withFakeTimers(body: () => Promise<void> | void): Promise<void> {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
+  try {
+    await body()
+    await vi.runAllTimersAsync()
+  } finally {
+    vi.useRealTimers()
   }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 const modelOf = (worker: FakeWorker<Model, Msg, never>): Model => [...worker.served!.roots.values()][0]!.currentModel as Model
@@ -190,9 +184,10 @@ describe("a crashed worker", () => {
     const workers = fakeWorkers(counter)
     const { container, root, errors } = mount(workers.factory, { recover: false })
     await root.flush()
-    workers.last.crash()
-    expect(container.querySelector("[role=alert]")).not.toBeNull()
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await withFakeTimers(() => {
+      workers.last.crash()
+      expect(container.querySelector("[role=alert]")).not.toBeNull()
+    })
     expect(workers.workers).toHaveLength(1)
     expect(errors).toHaveLength(1)
   })
@@ -201,9 +196,10 @@ describe("a crashed worker", () => {
     const workers = fakeWorkers(counter)
     const { container, root } = mount(workers.factory, { recover: { retries: 3, backoffMs: 10 } })
     await root.flush()
-    workers.last.crash()
-    await root.unmount()
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await withFakeTimers(async () => {
+      workers.last.crash()
+      await root.unmount()
+    })
     expect(workers.workers).toHaveLength(1)
     expect(container.innerHTML).toBe("")
   })
@@ -228,13 +224,17 @@ describe("a crashed worker", () => {
 describe("a worker that fails to start", () => {
   it("shows the error state and reports MountFailed at once, without restarting", async () => {
     const workers = fakeWorkers(counter, () => true)
-    const { container, root, errors } = mount(workers.factory)
-    const pending = root.flush()
-    await expect(root.ready).rejects.toMatchObject({ kind: "MountFailed" })
-    await expect(pending).rejects.toMatchObject({ kind: "MountFailed" })
-    expect(container.querySelector("[role=alert]")!.textContent).toContain("failed before it mounted the root")
-    expect(errors).toHaveLength(1)
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await withFakeTimers(async () => {
+      const { container, root, errors } = mount(workers.factory)
+      const ready = expect(root.ready).rejects.toMatchObject({ kind: "MountFailed" })
+      const pending = expect(root.flush()).rejects.toMatchObject({ kind: "MountFailed" })
+      // The stand-in fires its `error` from a timer, as a browser does after the failed fetch.
+      await vi.advanceTimersByTimeAsync(0)
+      await ready
+      await pending
+      expect(container.querySelector("[role=alert]")!.textContent).toContain("failed before it mounted the root")
+      expect(errors).toHaveLength(1)
+    })
     expect(workers.workers).toHaveLength(1)
   })
 
