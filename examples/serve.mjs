@@ -25,6 +25,9 @@ const MIME = {
   ".txt": "text/plain; charset=utf-8"
 }
 
+/** The safety demo is served under a strict CSP with Trusted Types (docs/safety.md); no other page is. */
+const SAFETY_CSP = "require-trusted-types-for 'script'; script-src 'self'; object-src 'none'"
+
 /** The examples built into `root`: folders holding an index.html. */
 async function listExamples(root) {
   const names = []
@@ -46,6 +49,7 @@ async function respond(root, request, response) {
     response.writeHead(400).end("bad request")
     return
   }
+  if (pathname.startsWith("/safety/")) response.setHeader("content-security-policy", SAFETY_CSP)
   if (pathname === "/") {
     const links = (await listExamples(root)).map((name) => `<li><a href="/${name}/">${name}</a></li>`).join("")
     response.writeHead(200, { "content-type": MIME[".html"] }).end(`<!doctype html><title>Shuttle examples</title><ul>${links}</ul>`)
