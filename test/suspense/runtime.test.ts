@@ -1,37 +1,24 @@
 // @vitest-environment happy-dom
 import { Effect, Stream } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { CommitStats, ShuttleError } from "../../src/index.ts"
+import type { Child } from "../../workers/vnode.ts"
 import { ErrorBoundary } from "../../workers/components/error-boundary.ts"
 import { h } from "../../workers/h.ts"
 import type { ComponentSelf } from "../../workers/components/instance.ts"
 import { lazy } from "../../workers/components/lazy.ts"
 import { Suspense } from "../../workers/components/suspense.ts"
 import type { Subscriptions } from "../../workers/runtime/subscriptions.ts"
-import { mountProgram } from "../_util/harness.ts"
+import { useRoots } from "../_util/harness.ts"
+import { gate, until } from "../_util/wait.ts"
 
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!()
-})
-function mount<Model, Msg, R>(...args: Parameters<typeof mountProgram<Model, Msg, R>>) {
-  const mounted = mountProgram(...args)
-  cleanups.push(mounted.cleanup)
-  return mounted
-}
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (condition()) return
-    await wait(10)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
+const { mount } = useRoots()
 
 describe("resources in the runtime", () => {
   it("a resource runs with the root's services once, and its boundary reveals it", async () => {
     let runs = 0
-    const Slow = (_: object, self: ComponentSelf) => h("p", { id: "slow" }, self.read("slow", Effect.sync(() => ++runs).pipe(Effect.delay(20), Effect.as("slow data"))))
+    const data = gate<string>()
+    const Slow = (_: object, self: ComponentSelf) => h("p", { id: "slow" }, self.read("slow", Effect.sync(() => ++runs).pipe(Effect.andThen(Effect.promise(() => data.promise)))))
     const { container, root } = mount({
       init: 0,
       update: (n: number, by: number) => n + by,
@@ -41,6 +28,10 @@ describe("resources in the runtime", () => {
     expect(container.querySelector("#fb")).not.toBeNull()
     root.dispatch(1)
     await root.flush()
+    // Still pending: the fallback stays through a commit of the rest of the view.
+    expect(container.querySelector("#n")!.textContent).toBe("1")
+    expect(container.querySelector("#fb")).not.toBeNull()
+    data.open("slow data")
     await until(() => container.querySelector("#slow") !== null, "the resource")
     expect(container.querySelector("#slow")!.textContent).toBe("slow data")
     expect(runs).toBe(1)
@@ -67,7 +58,8 @@ describe("resources in the runtime", () => {
   })
 
   it("outside any Suspense, the whole commit waits for the resource (the old view stays)", async () => {
-    const Slow = (_: object, self: ComponentSelf) => h("p", null, self.read("late", Effect.succeed("late data").pipe(Effect.delay(30))))
+    const data = gate<string>()
+    const Slow = (_: object, self: ComponentSelf) => h("p", null, self.read("late", Effect.promise(() => data.promise)))
     const { container, root } = mount({
       init: false,
       update: (_: boolean, show: boolean) => show,
@@ -77,16 +69,19 @@ describe("resources in the runtime", () => {
     root.dispatch(true)
     await root.flush()
     expect(container.textContent).toBe("before")
+    data.open("late data")
     await until(() => container.textContent === "late data", "the suspended commit")
   })
 })
 
 describe("lazy", () => {
   it("suspends until the module loads, then renders its default export with the props", async () => {
-    const Chart = lazy<{ points: number }>(() => wait(20).then(() => ({ default: (props: { points: number }) => h("svg", { "data-points": props.points }) })))
+    const module = gate<{ default: (props: { points: number }) => Child }>()
+    const Chart = lazy<{ points: number }>(() => module.promise)
     const { container, root } = mount({ init: 3, update: (n: number) => n, view: (n: number) => h(Suspense, { fallback: "loading chart" }, h(Chart, { points: n })) })
     await root.flush()
     expect(container.textContent).toBe("loading chart")
+    module.open({ default: (props: { points: number }) => h("svg", { "data-points": props.points }) })
     await until(() => container.querySelector("svg") !== null, "the lazy module")
     expect(container.querySelector("svg")!.getAttribute("data-points")).toBe("3")
   })
@@ -112,10 +107,12 @@ describe("subscriptions", () => {
     readonly on: string[]
     readonly got: string[]
   }
-  const feed = (name: string, everyMs: number) => Stream.tick(everyMs).pipe(Stream.map(() => name))
-
   it("start, stop and restart with the model, by key", async () => {
-    const { container, root } = mount({
+    // Each stream says when it stops: a stopped one can deliver nothing more, whatever the wait.
+    const stopped: string[] = []
+    const feed = (name: string, everyMs: number) =>
+      Stream.tick(everyMs).pipe(Stream.map(() => name), Stream.onExit(() => Effect.sync(() => { stopped.push(name) })))
+    const { container, root, runtime } = mount({
       init: { on: ["a"], got: [] } as Model,
       update: (m: Model, msg: { type: "on"; keys: string[] } | string) => (typeof msg === "string" ? { ...m, got: [...m.got, msg] } : { ...m, on: msg.keys }),
       view: (m: Model) => h("p", null, m.got.join("")),
@@ -123,23 +120,25 @@ describe("subscriptions", () => {
     })
     await until(() => container.textContent!.includes("aaa"), "subscription a")
     root.dispatch({ type: "on", keys: ["b"] })
+    // The flush is answered after the commit, the subscriptions it stopped, and a render of
+    // every message they delivered before they stopped.
     await root.flush()
-    await wait(40)
-    await root.flush()
+    expect(stopped).toEqual(["a"])
     const afterSwitch = container.textContent!
     const lastA = afterSwitch.lastIndexOf("a")
     await until(() => container.textContent!.slice(lastA + 1).includes("bbb"), "subscription b")
     expect(container.textContent!.slice(lastA + 1)).not.toContain("a")
     root.dispatch({ type: "on", keys: [] })
     await root.flush()
-    await wait(30)
+    expect(stopped).toEqual(["a", "b"])
+    const rt = await runtime()
+    expect((rt as unknown as { subscriptions: { size: number } }).subscriptions.size).toBe(0)
+    const whenStopped = container.textContent!
     await root.flush()
-    const stopped = container.textContent
-    await wait(60)
-    await root.flush()
-    expect(container.textContent).toBe(stopped)
+    expect(container.textContent).toBe(whenStopped)
     root.dispatch({ type: "on", keys: ["a"] })
-    await until(() => container.textContent!.length > stopped!.length + 2, "subscription a again")
+    await until(() => container.textContent!.length > whenStopped.length + 2, "subscription a again")
+    expect(container.textContent!.slice(whenStopped.length)).toMatch(/^a+$/)
   })
 
   it("a 100,000-item stream reaches the DOM complete and in order, in bounded chunks per frame", async () => {
