@@ -15,7 +15,16 @@ export function mountProgram<Model, Msg, R>(program: Program<Model, Msg, R>, opt
   const served = serveProgram(program, channel.port2)
   const container = document.createElement("div")
   document.body.appendChild(container)
-  const root: Root = createRoot(container, channel.port1, options)
+  let root: Root
+  try {
+    root = createRoot(container, channel.port1, options)
+  } catch (error) {
+    // Bad options throw at once: leave nothing behind.
+    container.remove()
+    channel.port1.close()
+    channel.port2.close()
+    throw error
+  }
   const runtime = async (): Promise<RootRuntime<Model, Msg, R>> => {
     await root.ready
     return [...served.roots.values()][0]!

@@ -6,7 +6,9 @@ import { InvalidOptionError, type CommitStats } from "../../src/index.ts"
 import { LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
 import { h } from "../../workers/h.ts"
-import { mountProgram } from "../_util/harness.ts"
+import { useRoots } from "../_util/harness.ts"
+
+const { mount } = useRoots()
 
 function fieldOf(fn: () => unknown): string {
   try {
@@ -42,21 +44,20 @@ describe("lane tuning", () => {
 
   it("createRoot and setLanes reject bad options at once, and setLanes changes nothing then", async () => {
     const program = { init: 0, update: (n: number, by: number) => n + by, view: (n: number) => h("p", null, String(n)) }
-    expect(() => mountProgram(program, { lanes: { transition: { sliceMs: -5 } } })).toThrow(InvalidOptionError)
-    const { root, container, cleanup } = mountProgram(program)
+    expect(() => mount(program, { lanes: { transition: { sliceMs: -5 } } })).toThrow(InvalidOptionError)
+    const { root, container } = mount(program)
     expect(fieldOf(() => root.setLanes({ lanes: { idle: { timeoutMs: -1 } } }))).toBe("lanes.idle.timeoutMs")
     root.setLanes({ lanes: { transition: { sliceMs: 1, timeoutMs: 50 } }, eventLanes: { click: "default" } })
     root.dispatch(2, { lane: "transition" })
     await root.flush()
     expect(container.textContent).toBe("2")
-    await cleanup()
   })
 })
 
 describe("per-commit stats", () => {
   it("reports lane, messages, worker phase timings, bytes and apply time for each commit", async () => {
     const commits: CommitStats[] = []
-    const { root, cleanup } = mountProgram({
+    const { root } = mount({
       init: 0,
       update: (n: number, by: number) => n + by,
       view: (n: number) => h("ul", null, Array.from({ length: 5 }, (_, i) => h("li", { key: i }, String(n))))
@@ -74,7 +75,6 @@ describe("per-commit stats", () => {
     // The worker's tables travel with each commit.
     expect(last.worker).toMatchObject({ liveNodes: 11, waitingIds: 0, resources: 0, subscriptions: 0 })
     expect(last.worker!.strings).toBeGreaterThan(0)
-    await cleanup()
   })
 })
 

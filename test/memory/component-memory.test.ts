@@ -5,7 +5,8 @@ import { h } from "../../workers/h.ts"
 import type { ComponentSelf } from "../../workers/components/instance.ts"
 import type { Subscriptions } from "../../workers/runtime/subscriptions.ts"
 import { collectedCounter, fullGc } from "../_util/gc.ts"
-import { mountProgram } from "../_util/harness.ts"
+import { useRoots } from "../_util/harness.ts"
+import { until } from "../_util/wait.ts"
 
 /**
  * 1,000 mount/unmount cycles of a component tree whose components run effects (fibers
@@ -15,6 +16,13 @@ import { mountProgram } from "../_util/harness.ts"
  */
 const CYCLES = Number(process.env.MEMORY_CYCLES ?? 1000)
 const PER_TREE = 5
+
+const { mount } = useRoots()
+
+/** Collects until `done()` (FinalizationRegistry callbacks come in their own time), at most `rounds` times. */
+async function collectUntil(done: () => boolean, rounds = 50): Promise<void> {
+  for (let i = 0; i < rounds && !done(); i++) await fullGc()
+}
 
 describe("component memory", () => {
   it(`collects every instance, Scope and fiber over ${CYCLES} mount/unmount cycles`, async () => {
@@ -37,7 +45,7 @@ describe("component memory", () => {
       created++
       return h("ul", null, Array.from({ length: PER_TREE }, (_, i) => h(Leaf, { key: i, i })))
     }
-    const { root, container, runtime, cleanup } = mountProgram({
+    const { root, container, runtime } = mount({
       init: { show: false, cycle: 0 },
       update: (m: { show: boolean; cycle: number }, _: "toggle") => ({ show: !m.show, cycle: m.cycle + (m.show ? 1 : 0) }),
       view: (m: { show: boolean; cycle: number }) => h("main", null, m.show ? h(Tree, { key: m.cycle }) : null),
@@ -52,7 +60,9 @@ describe("component memory", () => {
       root.dispatch("toggle")
       await root.flush()
     }
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The last unmount's Scopes close in forked fibers: wait for their finalizers.
+    await until(() => finalized === CYCLES * PER_TREE, "every effect's finalizer")
+    await root.flush()
     expect(container.innerHTML).toBe("<main></main>")
     expect(created).toBe(CYCLES)
     expect(finalized).toBe(CYCLES * PER_TREE)
@@ -62,20 +72,17 @@ describe("component memory", () => {
     expect(sizes.liveNodes).toBe(baseline.liveNodes)
     expect(sizes.strings).toBeLessThanOrEqual(baseline.strings + 16)
     expect(sizes.waitingIds).toBeLessThanOrEqual(PER_TREE * 2 + 2)
-    await fullGc()
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    await fullGc()
+    await collectUntil(() => instances.collected === CYCLES && scopes.collected === scopes.tracked && fibers.collected >= CYCLES * PER_TREE)
     expect(instances.collected).toBe(CYCLES)
     expect(fibers.collected).toBeGreaterThanOrEqual(CYCLES * PER_TREE)
     expect(scopes.tracked).toBe(CYCLES * PER_TREE)
     expect(scopes.collected).toBe(scopes.tracked)
-    await cleanup()
   }, 120_000)
 })
 
 describe("buffer pool", () => {
   it("after warm-up, commits allocate no ArrayBuffer: every buffer comes back through the ack (a real transfer)", async () => {
-    const { root, runtime, cleanup } = mountProgram({
+    const { root, runtime } = mount({
       init: 0,
       update: (n: number, by: number) => n + by,
       view: (n: number) => h("ul", null, Array.from({ length: 200 }, (_, i) => h("li", { key: i }, `${n}:${i}`)))
@@ -93,6 +100,5 @@ describe("buffer pool", () => {
     expect(root.stats.commits).toBeGreaterThanOrEqual(105)
     expect(rt.tableSizes.bufferAllocations).toBe(warm)
     expect(rt.tableSizes.pooledBuffers).toBeLessThanOrEqual(8)
-    await cleanup()
   })
 })
