@@ -1,8 +1,16 @@
 // A tiny static server for examples/dist, on 127.0.0.1 only.
 //
-//   node examples/serve.mjs            # port from $PORT, else 5173
+//   node examples/serve.mjs                         # port from $PORT, else 5173
+//   SHUTTLE_ISOLATION=off node examples/serve.mjs   # without cross-origin isolation
 //
 // Tests import `startServer` and pass port 0 to get a free port.
+//
+// Pages are cross-origin isolated (`crossOriginIsolated === true`), which the commit ring
+// needs for its SharedArrayBuffer (docs/commit-ring.md): every response carries COOP and
+// COEP, the worker scripts' too (a dedicated worker of an isolated page must send COEP
+// itself or it is not loaded). The demos load nothing cross-origin, so COEP blocks nothing.
+// To compare, serve one page without them: `/table/?isolation=off`; or the whole server:
+// `startServer({ isolation: false })` or SHUTTLE_ISOLATION=off.
 import { createServer } from "node:http"
 import { readdir, readFile, stat } from "node:fs/promises"
 import { existsSync } from "node:fs"
@@ -37,17 +45,28 @@ async function listExamples(root) {
   return names.sort()
 }
 
-async function respond(root, request, response) {
+/** Cross-origin isolation: COOP and COEP (docs/commit-ring.md, "Serving the demos"). */
+const ISOLATION_HEADERS = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp"
+}
+
+async function respond(root, request, response, isolation) {
   if (request.method !== "GET" && request.method !== "HEAD") {
     response.writeHead(405, { allow: "GET, HEAD" }).end()
     return
   }
   let pathname
+  let url
   try {
-    pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname)
+    url = new URL(request.url ?? "/", "http://localhost")
+    pathname = decodeURIComponent(url.pathname)
   } catch {
     response.writeHead(400).end("bad request")
     return
+  }
+  if (isolation && url.searchParams.get("isolation") !== "off") {
+    for (const name in ISOLATION_HEADERS) response.setHeader(name, ISOLATION_HEADERS[name])
   }
   if (pathname.startsWith("/safety/")) response.setHeader("content-security-policy", SAFETY_CSP)
   if (pathname === "/") {
@@ -65,7 +84,7 @@ async function respond(root, request, response) {
     let info = await stat(file)
     if (info.isDirectory()) {
       if (!pathname.endsWith("/")) {
-        response.writeHead(301, { location: pathname + "/" }).end()
+        response.writeHead(301, { location: pathname + "/" + url.search }).end()
         return
       }
       file = join(file, "index.html")
@@ -84,13 +103,14 @@ async function respond(root, request, response) {
 }
 
 /**
- * Serves `root` (default examples/dist) on 127.0.0.1:`port` (0 picks a free port).
- * Resolves to { url, port, examples, close() } once listening.
+ * Serves `root` (default examples/dist) on 127.0.0.1:`port` (0 picks a free port),
+ * cross-origin isolated unless `isolation` is false (default: on, unless the environment
+ * says SHUTTLE_ISOLATION=off). Resolves to { url, port, examples, close() } once listening.
  */
-export async function startServer({ port = 0, root = DIST } = {}) {
+export async function startServer({ port = 0, root = DIST, isolation = process.env.SHUTTLE_ISOLATION !== "off" } = {}) {
   const base = resolve(root)
   const server = createServer((request, response) => {
-    respond(base, request, response).catch(() => {
+    respond(base, request, response, isolation).catch(() => {
       if (!response.headersSent) response.writeHead(500)
       response.end()
     })
@@ -124,6 +144,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     process.exit(1)
   }
   const server = await startServer({ port })
-  console.log(`Serving examples/dist on ${server.url} (127.0.0.1 only; Ctrl+C stops)`)
+  const isolated = process.env.SHUTTLE_ISOLATION !== "off" ? "cross-origin isolated, ?isolation=off per page" : "not isolated"
+  console.log(`Serving examples/dist on ${server.url} (127.0.0.1 only; ${isolated}; Ctrl+C stops)`)
   for (const name of server.examples) console.log(`  ${name.padEnd(12)} ${server.url}${name}/`)
 }
