@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from "playwright-core"
-import { describe } from "vitest"
+import { afterAll, afterEach, beforeAll, describe, expect } from "vitest"
 import { DIST, startServer, type ExampleServer } from "../../examples/serve.mjs"
 
 /**
@@ -53,7 +53,10 @@ export function describeBrowser(name: string, body: () => void): void {
 export interface BrowserSuite {
   readonly context: BrowserContext
   readonly server: ExampleServer
-  /** Opens an example page and waits until its first commit is in the DOM (`ready` selector). */
+  /**
+   * Opens an example page (`"table"`, or with a query: `"lanes/?lane=transition"`) and
+   * waits until its first commit is in the DOM (`ready` selector).
+   */
   open(example: string, ready: string): Promise<Page>
   /** Console errors, page errors and worker errors seen so far, on every page of the suite. */
   readonly errors: string[]
@@ -98,7 +101,7 @@ export async function openBrowserSuite(): Promise<BrowserSuite> {
     errors,
     async open(example, ready) {
       const page = await context.newPage()
-      await page.goto(`${server.url}${example}/`)
+      await page.goto(`${server.url}${examplePath(example)}`)
       await page.waitForSelector(ready)
       return page
     },
@@ -109,6 +112,58 @@ export async function openBrowserSuite(): Promise<BrowserSuite> {
         await server.close()
         rmSync(userDataDir, { recursive: true, force: true })
       }
+    }
+  }
+}
+
+/** `table` → `table/`; a path that has its slash or a query already is kept. */
+function examplePath(example: string): string {
+  return example.endsWith("/") || example.includes("?") ? example : `${example}/`
+}
+
+/**
+ * The hooks every browser suite repeats, in one place; call it at the top of the body
+ * given to describeBrowser. Chromium and the server start once, before the suite; pages
+ * opened through `open` or `newPage` close after each test (`pagesPerTest`) or after the
+ * suite, then Chromium; after each test, any console error, page error or worker error
+ * seen meanwhile fails it (a test that expects some takes them out of `suite.errors` first).
+ */
+export function useBrowserSuite(options: { readonly pagesPerTest?: boolean } = {}) {
+  let suite: BrowserSuite | undefined
+  const pages: Page[] = []
+  const started = (): BrowserSuite => {
+    if (suite === undefined) throw new Error("the browser suite did not start (see the beforeAll error)")
+    return suite
+  }
+  const newPage = async (): Promise<Page> => {
+    const page = await started().context.newPage()
+    pages.push(page)
+    return page
+  }
+
+  beforeAll(async () => {
+    suite = await openBrowserSuite()
+  })
+  afterEach(async () => {
+    if (options.pagesPerTest === true) for (const page of pages.splice(0)) await page.close()
+    if (suite !== undefined) expect(suite.errors.splice(0)).toEqual([])
+  })
+  afterAll(async () => {
+    for (const page of pages.splice(0)) await page.close().catch(() => undefined)
+    await suite?.close()
+  })
+
+  return {
+    get suite(): BrowserSuite {
+      return started()
+    },
+    newPage,
+    /** `BrowserSuite.open`, with the page closed by these hooks. */
+    async open(example: string, ready: string): Promise<Page> {
+      const page = await newPage()
+      await page.goto(`${started().server.url}${examplePath(example)}`)
+      await page.waitForSelector(ready)
+      return page
     }
   }
 }

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs"
 import type { CDPSession, Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { init, type Model, type Msg, update, visibleRows } from "../../examples/table/model.ts"
-import { type BrowserSuite, describeBrowser, openBrowserSuite } from "./_chromium.ts"
+import { describeBrowser, useBrowserSuite } from "./_chromium.ts"
 
 /**
  * The real pipeline in Chromium: a module Worker runs the app, patch lists cross as
@@ -114,22 +114,12 @@ async function listenerTypes(cdp: CDPSession, selector: string): Promise<string[
 }
 
 describeBrowser("Shuttle in Chromium", () => {
-  let suite: BrowserSuite
+  // Errors reported by a root (console.error by default), uncaught page errors and
+  // worker console errors all fail the test in which they appeared.
+  const browser = useBrowserSuite()
 
-  beforeAll(async () => {
+  beforeAll(() => {
     mkdirSync(SHOTS, { recursive: true })
-    suite = await openBrowserSuite()
-  })
-
-  afterAll(async () => {
-    await suite?.close()
-  })
-
-  afterEach(() => {
-    // Errors reported by a root (console.error by default), uncaught page errors and
-    // worker console errors all fail the test in which they appeared.
-    const errors = suite.errors.splice(0)
-    expect(errors).toEqual([])
   })
 
   describe("table demo", () => {
@@ -146,7 +136,7 @@ describeBrowser("Shuttle in Chromium", () => {
     }
 
     beforeAll(async () => {
-      page = await suite.open("table", "#run")
+      page = await browser.open("table", "#run")
       cdp = await page.context().newCDPSession(page)
     })
 
@@ -415,7 +405,7 @@ describeBrowser("Shuttle in Chromium", () => {
     }
 
     beforeAll(async () => {
-      page = await suite.open("two-roots", "#root-b .count")
+      page = await browser.open("two-roots", "#root-b .count")
       await page.waitForSelector("#root-a .count")
       cdp = await page.context().newCDPSession(page)
     })

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest"
-import { type BrowserSuite, describeBrowser, openBrowserSuite } from "./_chromium.ts"
+import { beforeAll, expect, it } from "vitest"
+import { describeBrowser, useBrowserSuite } from "./_chromium.ts"
 
 /**
  * Lanes in a real browser: 10,000 rows re-render back to back in the Transition lane
@@ -13,24 +13,12 @@ interface LanesWindow {
 }
 
 describeBrowser("lanes under load in Chromium", () => {
-  let suite: BrowserSuite
+  const browser = useBrowserSuite()
   let page: Page
 
   beforeAll(async () => {
-    suite = await openBrowserSuite()
-    page = await suite.context.newPage()
-    await page.goto(`${suite.server.url}lanes/?lane=transition`)
-    await page.waitForSelector("#text")
+    page = await browser.open("lanes/?lane=transition", "#text")
     await page.waitForFunction(() => document.querySelectorAll("tbody > tr").length === 10_000)
-  })
-
-  afterAll(async () => {
-    await page?.close()
-    await suite?.close()
-  })
-
-  afterEach(() => {
-    expect(suite.errors.splice(0)).toEqual([])
   })
 
   it("shows every keystroke in the echo, in order, while 10,000 rows re-render in the Transition lane", async () => {

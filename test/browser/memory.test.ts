@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest"
-import { type BrowserSuite, describeBrowser, openBrowserSuite } from "./_chromium.ts"
+import { afterAll, beforeAll, expect, it } from "vitest"
+import { describeBrowser, useBrowserSuite } from "./_chromium.ts"
 
 /**
  * Main-thread memory in Chromium (TESTING.md, Memory): 20 cycles of create 1,000 rows /
@@ -15,7 +15,7 @@ interface Counters {
 }
 
 describeBrowser("main-thread memory in Chromium", () => {
-  let suite: BrowserSuite
+  const browser = useBrowserSuite()
   let page: Page
   let cdp: CDPSession
 
@@ -27,20 +27,13 @@ describeBrowser("main-thread memory in Chromium", () => {
   }
 
   beforeAll(async () => {
-    suite = await openBrowserSuite()
-    page = await suite.open("table", "#run")
+    page = await browser.open("table", "#run")
     cdp = await page.context().newCDPSession(page)
     await cdp.send("HeapProfiler.enable")
   })
 
   afterAll(async () => {
     await cdp?.detach().catch(() => undefined)
-    await page?.close()
-    await suite?.close()
-  })
-
-  afterEach(() => {
-    expect(suite.errors.splice(0)).toEqual([])
   })
 
   it("20 create/clear cycles: DOM nodes and listeners back to baseline, heap within 5%", async () => {
