@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core"
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest"
-import { type BrowserSuite, describeBrowser, openBrowserSuite } from "./_chromium.ts"
+import { expect, it } from "vitest"
+import { describeBrowser, useBrowserSuite } from "./_chromium.ts"
 
 /**
  * Errors that name the fix, with real Workers (examples/faults): a worker module that
@@ -17,25 +17,11 @@ interface FaultsWindow {
 }
 
 describeBrowser("errors that name the fix, in Chromium", () => {
-  let suite: BrowserSuite
-  const pages: Page[] = []
-
-  beforeAll(async () => {
-    suite = await openBrowserSuite()
-  })
-
-  afterAll(async () => {
-    await suite?.close()
-  })
-
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close()
-  })
+  const browser = useBrowserSuite({ pagesPerTest: true })
 
   const open = async (query: string): Promise<Page> => {
-    const page = await suite.context.newPage()
-    pages.push(page)
-    await page.goto(`${suite.server.url}faults/${query}`)
+    const page = await browser.newPage()
+    await page.goto(`${browser.suite.server.url}faults/${query}`)
     return page
   }
 
@@ -73,7 +59,7 @@ describeBrowser("errors that name the fix, in Chromium", () => {
     expect(state.kind).toBe("NoProgram")
     expect(state.workers).toBe(1)
     expect(state.loading).toBe(false)
-    expect(suite.errors.splice(0)).toEqual([])
+    expect(browser.suite.errors.splice(0)).toEqual([])
   })
 
   it("a worker script that 404s: MountFailed names the script's URL and the likely causes", async () => {
@@ -85,11 +71,11 @@ describeBrowser("errors that name the fix, in Chromium", () => {
     })
     expect(state.errors.map((e) => e.kind)).toEqual(["MountFailed"])
     const message = state.errors[0].message
-    expect(message).toContain(`its script ${suite.server.url}faults/missing.worker.js could not be loaded or run`)
+    expect(message).toContain(`its script ${browser.suite.server.url}faults/missing.worker.js could not be loaded or run`)
     expect(message).toContain("404")
     expect(message).toContain('{ type: "module" }')
     expect(state.alert).toContain("missing.worker.js")
     // The browser may report the 404 itself ("Failed to load resource"): expected here, and nothing else.
-    for (const line of suite.errors.splice(0)) expect(line).toMatch(/404/)
+    for (const line of browser.suite.errors.splice(0)) expect(line).toMatch(/404/)
   })
 })
