@@ -6,7 +6,7 @@ import { ErrorBoundary } from "../../workers/components/error-boundary.ts"
 import { h } from "../../workers/h.ts"
 import type { ComponentSelf } from "../../workers/components/instance.ts"
 import { useRoots } from "../_util/harness.ts"
-import { until } from "../_util/wait.ts"
+import { gate, until } from "../_util/wait.ts"
 
 const { mount } = useRoots()
 
@@ -81,8 +81,9 @@ describe("ErrorBoundary", () => {
   })
 
   it("shows the fallback when a component's effect fails after the commit", async () => {
+    const loaded = gate()
     const Loader = (_: object, self: ComponentSelf) => {
-      self.mount("load", Effect.fail(new Error("could not load")).pipe(Effect.delay(1)))
+      self.mount("load", Effect.promise(() => loaded.promise).pipe(Effect.andThen(Effect.fail(new Error("could not load")))))
       return h("p", null, "loading")
     }
     const { container, root } = mount({
@@ -93,7 +94,9 @@ describe("ErrorBoundary", () => {
         h(ErrorBoundary, { fallback: (e: unknown) => h("p", { id: "fb" }, (e as Error).message) }, h(Loader, {})))
     }, { onError: () => {} })
     await root.flush()
+    expect(container.textContent).toBe("outsideloading")
     const outside = container.querySelector("#outside")
+    loaded.open()
     await until(() => container.querySelector("#fb") !== null, "the effect's failure to reach the boundary")
     expect(container.querySelector("#fb")!.textContent).toBe("could not load")
     expect(container.querySelector("#outside")).toBe(outside)

@@ -6,7 +6,7 @@ import { serveProgram } from "../../workers/bootstrap.ts"
 import { h } from "../../workers/h.ts"
 import { withCommand } from "../../workers/program.ts"
 import { useRoots } from "../_util/harness.ts"
-import { until } from "../_util/wait.ts"
+import { gate, until } from "../_util/wait.ts"
 
 const { mount } = useRoots()
 
@@ -182,13 +182,14 @@ describe("commands and services", () => {
   class Greeter extends Context.Service<Greeter, { readonly greet: (name: string) => string }>()("test/Greeter") {}
 
   it("runs commands with the root's services and dispatches their result", async () => {
+    const reply = gate()
     const { container, root } = mount({
       init: "",
       update: (_: string, msg: { type: "greet"; name: string } | { type: "greeted"; text: string }) =>
         msg.type === "greet"
           ? withCommand("…", Effect.gen(function*() {
             const greeter = yield* Greeter
-            yield* Effect.sleep(1)
+            yield* Effect.promise(() => reply.promise)
             return { type: "greeted" as const, text: greeter.greet(msg.name) }
           }))
           : msg.text,
@@ -198,6 +199,7 @@ describe("commands and services", () => {
     root.dispatch({ type: "greet", name: "ada" })
     await root.flush()
     expect(container.textContent).toBe("…")
+    reply.open()
     await until(() => container.textContent === "hello ada", "the command's message")
   })
 
