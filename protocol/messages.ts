@@ -85,7 +85,8 @@ export type ToWorker =
     readonly path: readonly number[]
     readonly event: Omit<ShuttleEvent, "currentTarget">
   }
-  | { readonly t: "ack"; readonly commitId: number; readonly buffer: ArrayBuffer }
+  /** A commit is applied; `buffer` is the port commit's buffer, given back for reuse (null for a ring entry). */
+  | { readonly t: "ack"; readonly commitId: number; readonly buffer: ArrayBuffer | null }
   | { readonly t: "flush"; readonly seq: number }
   /**
    * The page can apply one Default, Transition or Idle commit before anything urgent: its
@@ -97,6 +98,11 @@ export type ToWorker =
 /** Worker → main, on the data port. */
 export type FromWorker =
   | { readonly t: "commit"; readonly buffer: ArrayBuffer; readonly info: CommitInfo }
+  /**
+   * Commit `commitId` is in the shared ring (protocol/ring): a doorbell for an idle page,
+   * and the commit's stats. The page may have drained and applied it already.
+   */
+  | { readonly t: "ring"; readonly commitId: number; readonly info: CommitInfo }
   | { readonly t: "flushed"; readonly seq: number }
   /** The worker runs the program: `mount` was called (the page stops waiting for a sign of `runProgram`). */
   | { readonly t: "mounting" }
@@ -160,6 +166,8 @@ export interface RestoreState {
 export interface MountOptions {
   readonly rootId: number
   readonly lanes: LaneSettings
+  /** The commit ring (the page is cross-origin isolated): commits that fit go through it, the rest by the port. */
+  readonly ring?: SharedArrayBuffer
   /** Post snapshots and journal entries (the main thread can restart a crashed worker). */
   readonly journal?: boolean
   /** Start from this state instead of the program's init (a restart after a crash). */

@@ -2,6 +2,8 @@ import { isShuttleError, type ShuttleError, UnexpectedError } from "../../protoc
 import { LANE_NAMES } from "../../protocol/lanes.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
 import { Header } from "../../protocol/opcodes.ts"
+import { CommitOrder } from "../../protocol/ring/commit-order.ts"
+import { CommitRingReader, CorruptRingError } from "../../protocol/ring/ring-reader.ts"
 import { CommitQueue } from "./commit-queue.ts"
 import type { CommitStats } from "./root-api.ts"
 
@@ -11,8 +13,12 @@ export interface CommitHost {
   apply(buffer: ArrayBuffer): number
   /** Forgets every node, string and listener and empties the container (before a new worker's first commit). */
   resetView(): void
-  /** Returns the buffer to the worker (transferred) for reuse, acknowledging `commitId`. */
-  ack(commitId: number, buffer: ArrayBuffer): void
+  /** Acknowledges `commitId`, returning a port commit's buffer to the worker (transferred) for reuse; null for a ring copy. */
+  ack(commitId: number, buffer: ArrayBuffer | null): void
+  /** A commit reached the page (before it waits for its frame): the credit gate's turn. */
+  arrived(info: CommitInfo): void
+  /** The ring holds what no writer could have written: the worker is not to be trusted any more. */
+  ringBroken(error: CorruptRingError): void
   readonly onCommit: ((commit: CommitStats) => void) | undefined
   readonly onError: (error: ShuttleError) => void
 }
@@ -31,6 +37,13 @@ export interface CommitCounters {
  * at once, the rest per frame within the budget), then applied, measured, acknowledged
  * (the buffer goes back to the worker) and reported to `onCommit`.
  *
+ * Commits come by the port, or, when the page is cross-origin isolated, through the
+ * commit ring (protocol/ring), which the page drains itself at every delegated event and
+ * every frame instead of waiting for a message behind input and frames in its queue.
+ * A CommitOrder puts the two paths back in commit-id order. A ring entry's stats come
+ * with its doorbell message, which may arrive after the entry was drained and applied:
+ * `onCommit` then reports it when they do.
+ *
  * The first commit of each worker replaces the whole DOM: the view is reset right before
  * it is applied, so the page shows the old DOM (a placeholder, or a crashed worker's last
  * view) until the new one is ready. Until then `committed` is false: the node ids on
@@ -39,8 +52,14 @@ export interface CommitCounters {
 export class CommitPipeline {
   private readonly host: CommitHost
   private readonly queue: CommitQueue
-  /** The first commit of the running worker, once it has arrived and until it is applied. */
-  private resetBefore: ArrayBuffer | null = null
+  private order = new CommitOrder(null)
+  private reader: CommitRingReader | null = null
+  /** Stats of commits not yet drained, by commit id (a port commit's, or a doorbell that came first). */
+  private readonly infos = new Map<number, CommitInfo>()
+  /** Ring commits applied before their doorbell: what onCommit will report with its stats. */
+  private readonly unreported = new Map<number, { readonly patchBytes: number; readonly applyMs: number }>()
+  /** Frames left to poll the ring for an answer to an event. */
+  private pollFrames = 0
   private firstApplied = false
   private restored = false
   private commits = 0
@@ -52,14 +71,21 @@ export class CommitPipeline {
 
   constructor(host: CommitHost, budgetMs: number) {
     this.host = host
-    this.queue = new CommitQueue((buffer, info) => this.apply(buffer, info), budgetMs)
+    this.queue = new CommitQueue((buffer, info) => this.apply(buffer, info), budgetMs, () => this.pollRing())
   }
 
-  /** A new worker runs: its first commit resets the view. `restored`: it replaces a crashed one. */
-  startWorker(restored: boolean): void {
-    this.resetBefore = null
+  /**
+   * A new worker runs: its first commit resets the view. `restored`: it replaces a crashed
+   * one. `ring`: the commit ring it writes to, or null (commits come by the port only).
+   */
+  startWorker(restored: boolean, ring: SharedArrayBuffer | null = null): void {
     this.firstApplied = false
     this.restored = restored
+    this.reader = ring === null ? null : new CommitRingReader(ring)
+    this.order = new CommitOrder(this.reader)
+    this.infos.clear()
+    this.unreported.clear()
+    this.pollFrames = 0
   }
 
   /** The running worker's first commit is applied: the DOM and node ids on screen are its own. */
@@ -67,10 +93,59 @@ export class CommitPipeline {
     return this.firstApplied
   }
 
-  /** A commit from the running worker. */
+  /** A commit from the running worker, by the port. */
   receive(buffer: ArrayBuffer, info: CommitInfo): void {
-    if (!this.firstApplied && this.resetBefore === null) this.resetBefore = buffer
-    this.queue.push(buffer, info)
+    const commitId = commitIdOf(buffer)
+    if (!this.order.offer(buffer, commitId)) return
+    this.infos.set(commitId, info)
+    this.pump()
+  }
+
+  /** The worker put commit `commitId` in the ring: drain it (if not done yet), and report its stats. */
+  doorbell(commitId: number, info: CommitInfo): void {
+    const applied = this.unreported.get(commitId)
+    if (applied !== undefined) {
+      this.unreported.delete(commitId)
+      this.report(info, commitId, applied.patchBytes, applied.applyMs)
+      return
+    }
+    this.infos.set(commitId, info)
+    this.pump()
+  }
+
+  /**
+   * Moves every commit that is next in order, from the ring or held port commits, into the
+   * queue (Sync ones are applied at once). Call it whenever a commit may have arrived.
+   */
+  pump(): void {
+    for (let buffer = this.nextInOrder(); buffer !== null; buffer = this.nextInOrder()) {
+      const commitId = commitIdOf(buffer)
+      let info = this.infos.get(commitId)
+      if (info === undefined) info = headerInfo(buffer)
+      else this.infos.delete(commitId)
+      this.host.arrived(info)
+      this.queue.push(buffer, info)
+    }
+  }
+
+  /** An event was sent: poll the ring at the next frames for its answer, in case no other event or message comes. */
+  expectAnswer(): void {
+    if (this.reader === null) return
+    this.pollFrames = POLL_FRAMES
+    this.queue.requestFrame()
+  }
+
+  /** The next commit in order, or null; a corrupt ring is reported (the worker is replaced) and yields nothing more. */
+  private nextInOrder(): ArrayBuffer | null {
+    try {
+      return this.order.next()
+    } catch (error) {
+      if (!(error instanceof CorruptRingError)) throw error
+      this.reader = null
+      this.order = new CommitOrder(null)
+      this.host.ringBroken(error)
+      return null
+    }
   }
 
   /** Applies every queued commit now, in order (a flush answered, a crash). */
@@ -107,10 +182,18 @@ export class CommitPipeline {
     return this.last
   }
 
+  /** The frame callback's first step: drain the ring; true while it should poll at the next frame too. */
+  private pollRing(): boolean {
+    if (this.reader === null) return false
+    const before = this.queue.length
+    this.pump()
+    if (this.queue.length !== before) this.pollFrames = 0
+    return this.pollFrames-- > 0
+  }
+
   private apply(buffer: ArrayBuffer, info: CommitInfo): void {
     const host = this.host
-    if (buffer === this.resetBefore) {
-      this.resetBefore = null
+    if (!this.firstApplied) {
       host.resetView()
       this.firstApplied = true
       if (this.restored) this.restarts++
@@ -120,6 +203,7 @@ export class CommitPipeline {
     try {
       commitId = host.apply(buffer)
     } catch (error) {
+      this.reader?.recycle(buffer)
       // The applier throws typed errors; anything else is a bug, reported as one.
       host.onError(isShuttleError(error) ? error : new UnexpectedError("applying a commit", error))
       return
@@ -130,8 +214,29 @@ export class CommitPipeline {
     this.lastApplyMs = applyMs
     this.lastPatchBytes = patchBytes
     this.totalPatchBytes += patchBytes
-    host.ack(commitId, buffer)
-    this.last = { ...info, commitId, laneName: LANE_NAMES[info.lane] ?? "default", patchBytes, applyMs }
-    host.onCommit?.(this.last)
+    // A ring copy goes back to the reader's pool; a port commit's buffer back to the worker.
+    const copied = this.reader !== null && this.reader.recycle(buffer)
+    host.ack(commitId, copied ? null : buffer)
+    if (info.worker === undefined && copied) this.unreported.set(commitId, { patchBytes, applyMs })
+    else this.report(info, commitId, patchBytes, applyMs)
   }
+
+  private report(info: CommitInfo, commitId: number, patchBytes: number, applyMs: number): void {
+    this.last = { ...info, commitId, laneName: LANE_NAMES[info.lane] ?? "default", patchBytes, applyMs }
+    this.host.onCommit?.(this.last)
+  }
+}
+
+/** Frames the page polls the ring for after sending an event (about half a second). */
+const POLL_FRAMES = 30
+
+/** The commit id in a patch list's header, or -1 if the list is too short to hold one (the applier refuses it). */
+function commitIdOf(buffer: ArrayBuffer): number {
+  return buffer.byteLength >= Header.Size * 4 ? new Uint32Array(buffer, 0, Header.Size)[Header.CommitId] : -1
+}
+
+/** What the header says of a ring commit whose doorbell has not come yet: its lane, for pacing. */
+function headerInfo(buffer: ArrayBuffer): CommitInfo {
+  const lane = buffer.byteLength >= Header.Size * 4 ? new Uint32Array(buffer, 0, Header.Size)[Header.Lane] : 0
+  return { lane, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 0, interruptions: 0, expired: false }
 }

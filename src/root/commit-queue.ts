@@ -13,10 +13,13 @@ export class CommitQueue {
   private head = 0
   private frameRequested = false
   private readonly apply: (buffer: ArrayBuffer, info: CommitInfo) => void
+  /** Called first in every frame (drains the commit ring into the queue); true: ask for the next frame too. */
+  private readonly poll: (() => boolean) | null
   budgetMs: number
   /** Bound once: the rAF callback. */
   private readonly onFrame = (): void => {
     this.frameRequested = false
+    if (this.poll !== null && this.poll()) this.requestFrame()
     if (this.head >= this.buffers.length) return
     const start = performance.now()
     do this.applyNext()
@@ -24,9 +27,10 @@ export class CommitQueue {
     if (this.head < this.buffers.length) this.requestFrame()
   }
 
-  constructor(apply: (buffer: ArrayBuffer, info: CommitInfo) => void, budgetMs: number) {
+  constructor(apply: (buffer: ArrayBuffer, info: CommitInfo) => void, budgetMs: number, poll: (() => boolean) | null = null) {
     this.apply = apply
     this.budgetMs = budgetMs
+    this.poll = poll
   }
 
   /** Commits waiting to be applied. */
@@ -61,7 +65,8 @@ export class CommitQueue {
     this.apply(buffer, info)
   }
 
-  private requestFrame(): void {
+  /** Runs a frame callback at the next frame (once, however often asked). */
+  requestFrame(): void {
     if (this.frameRequested) return
     this.frameRequested = true
     requestAnimationFrame(this.onFrame)

@@ -13,6 +13,7 @@ import { eventLane, LANE_DEFAULT, LANE_NAMES, LANE_SYNC, laneOf } from "../../pr
 import type { ErrorData, RestoreState, ToWorker } from "../../protocol/messages.ts"
 import { CommitPipeline } from "./commit-pipeline.ts"
 import { CreditGate } from "./credit-gate.ts"
+import { commitRingSupported, createCommitRing } from "../../protocol/ring/ring-layout.ts"
 import { FlushRegistry } from "./flush-registry.ts"
 import { defaultTuning, type LaneTuning, resolveTuning } from "./lane-options.ts"
 import { RecoveryLog, resolveRecovery } from "./recovery.ts"
@@ -21,6 +22,8 @@ import type { Cloneable, DispatchOptions, Root, RootOptions, RootStats, WorkerSo
 import { resolveMountTimeout, type SessionMessage, type SessionOwner, WorkerSession } from "./worker-session.ts"
 
 let nextRootId = 1
+/** Data bytes of a root's commit ring: a 1,000-row create (about 425 kB) fits; bigger lists go by the port. */
+const RING_BYTES = 1 << 20
 
 const LIVE = 0
 const FAILED = 1
@@ -93,6 +96,11 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     post({ t: "event", seq, path, event })
     // The user acts: heavy commits wait until input is quiet (the worker voids the credit too).
     if (eventLane(event.type, tuning.settings.eventLanes) === LANE_SYNC) credits.inputSent()
+    // Whatever the ring holds is applied now, not after the frames and input queued before
+    // its message; this event's own answer is polled for at the next frames. (After
+    // noteInput: a commit rendered before this keystroke must not set the input's value.)
+    pipeline.pump()
+    pipeline.expectAnswer()
   })
   // Refused unsafe values (docs/safety.md) are reported as UnsafeValueError; the rest of the commit applies.
   const applier = new Applier(container, delegation, onError)
@@ -107,9 +115,11 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       delegation.attach(applier)
     },
     ack: (commitId, buffer) => {
-      post({ t: "ack", commitId, buffer }, [buffer])
+      post({ t: "ack", commitId, buffer }, buffer === null ? undefined : [buffer])
       credits.offer()
     },
+    arrived: (info) => credits.received(info),
+    ringBroken: (error) => failed({ kind: "WorkerCrashed", reason: `the commit ring was corrupted (${error.message}); the worker is replaced`, cause: error }),
     onCommit: options.onCommit,
     onError
   }, tuning.frameBudgetMs)
@@ -139,8 +149,10 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const receive = (data: SessionMessage): void => {
     switch (data.t) {
       case "commit":
-        credits.received(data.info)
         pipeline.receive(data.buffer, data.info)
+        break
+      case "ring":
+        pipeline.doorbell(data.commitId, data.info)
         break
       case "flushed":
         // Everything the flush waited for has arrived: apply it now rather than at the next frame.
@@ -168,9 +180,11 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   }
 
   const startSession = (restore: RestoreState | undefined): void => {
-    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs }, owner)
+    // A cross-origin isolated page shares a commit ring with each worker it starts.
+    const ring = options.ring !== false && commitRingSupported() ? createCommitRing(RING_BYTES) : undefined
+    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs, ring }, owner)
     session = current
-    pipeline.startWorker(current.restored)
+    pipeline.startWorker(current.restored, ring ?? null)
     credits.reset()
     // Messages posted before the worker listens wait in the port.
     flushes.sendWaiting((seq) => current.post({ t: "flush", seq }))

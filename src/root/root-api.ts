@@ -77,6 +77,13 @@ export interface RootOptions<Msg = Cloneable> extends LaneTuning {
    * long to build does not count: the wait ends when mounting starts.
    */
   readonly mountTimeoutMs?: number
+  /**
+   * On a cross-origin isolated page (COOP/COEP), commits travel through a shared-memory ring
+   * that the page drains at every delegated event and frame, instead of waiting behind
+   * input and frames in the message queue (docs/commit-ring.md). Default true; `false`
+   * sends every commit by message, as on a page that is not isolated.
+   */
+  readonly ring?: boolean
 }
 
 /** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */

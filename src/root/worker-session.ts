@@ -37,6 +37,8 @@ export interface SessionOptions {
   readonly restore: RestoreState | undefined
   /** How long to wait for a sign that the worker module called runProgram. */
   readonly mountTimeoutMs: number
+  /** The commit ring this worker writes to (the page is cross-origin isolated), or undefined. */
+  readonly ring?: SharedArrayBuffer
 }
 
 export const DEFAULT_MOUNT_TIMEOUT_MS = 10_000
@@ -126,8 +128,8 @@ export class WorkerSession {
     // happy-dom has `navigator.locks` as null.
     const locks = typeof navigator === "undefined" ? undefined : (navigator as { locks?: LockManager | null }).locks ?? undefined
     const lifeLock = locks === undefined ? undefined : `${LOCK_PREFIX}${nextLockId++}`
-    const { rootId, lanes, journal, restore } = this.options
-    const mountOptions: MountOptions = { rootId, lanes, journal, restore, lifeLock }
+    const { rootId, lanes, journal, restore, ring } = this.options
+    const mountOptions: MountOptions = ring === undefined ? { rootId, lanes, journal, restore, lifeLock } : { rootId, lanes, journal, restore, lifeLock, ring }
     const port = this.channel.port2
     this.control.remote.mount(Comlink.transfer(port, [port]), mountOptions).then(
       (reply: MountReply) => {

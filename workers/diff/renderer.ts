@@ -128,10 +128,15 @@ export class Renderer {
     for (let i = 0; i < this.tree.length; i++) reindex(ctx, this.tree[i])
   }
 
-  /** The main thread applied every commit up to `commitId` and gave `buffer` back. */
+  /** The main thread applied every commit up to `commitId` and gave `buffer` back (null: it kept none). */
   acknowledge(commitId: number, buffer: ArrayBuffer | null): void {
     this.ctx.ids.acknowledge(commitId)
-    if (buffer !== null && this.pool.length < BUFFER_POOL_LIMIT) this.pool.push(buffer)
+    if (buffer !== null) this.recycle(buffer)
+  }
+
+  /** A finished patch list the main thread will not need (it was copied into the commit ring): reuse it. */
+  recycle(buffer: ArrayBuffer): void {
+    if (this.pool.length < BUFFER_POOL_LIMIT) this.pool.push(buffer)
   }
 
   /**

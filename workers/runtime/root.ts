@@ -10,6 +10,8 @@ import { replayInto, RootJournal } from "./journal.ts"
 import type { Program } from "../program.ts"
 import { Renderer } from "../diff/renderer.ts"
 import { LaneScheduler } from "./lane-scheduler.ts"
+import { CommitRingWriter } from "../../protocol/ring/ring-writer.ts"
+import { Header } from "../../protocol/opcodes.ts"
 import { SubscriptionSet } from "./subscriptions.ts"
 import type { VNode } from "../vnode.ts"
 
@@ -53,6 +55,8 @@ export class RootRuntime<Model, Msg, R> {
    * a page behind on layout gets one commit for the backlog instead of one per message.
    */
   private credit = false
+  /** The commit ring, when the page is cross-origin isolated: commits that fit skip the port's queue. */
+  private ring: CommitRingWriter | null = null
   /** Sequence number of the last discrete (Sync-lane) DOM event: a credit granted before it is void. */
   private lastDiscreteEvent = 0
   /** Crash recovery (workers/runtime/journal.ts), when the main thread asked for it. */
@@ -89,6 +93,7 @@ export class RootRuntime<Model, Msg, R> {
         const restore = options.restore
         const root = new RootRuntime(program, port, options.rootId, scope, restore?.hasModel === true ? restore : undefined)
         root.configure(options.lanes)
+        if (options.ring !== undefined) root.ring = new CommitRingWriter(options.ring)
         if (options.journal === true) root.journal = new RootJournal(port, root.scheduler.updates)
         if (restore !== undefined) replayInto(root.scheduler.updates, root.journal, restore.replay, performance.now())
         root.renderer.ctx.host = {
@@ -155,7 +160,19 @@ export class RootRuntime<Model, Msg, R> {
   private postCommit(buffer: ArrayBuffer, info: CommitInfo): void {
     // The page applies it before granting the next credit (Sync, Continuous and expired commits are pushed).
     if (info.lane >= LANE_DEFAULT && !info.expired) this.credit = false
-    this.port.postMessage({ t: "commit", buffer, info: { ...info, worker: this.workerTables() } }, [buffer])
+    const stats = { ...info, worker: this.workerTables() }
+    if (this.ring !== null) {
+      // The page drains the ring at its next event or frame, without waiting for this
+      // message in its queue; the message is only the doorbell and the stats.
+      const words = new Uint32Array(buffer)
+      const commitId = words[Header.CommitId]
+      if (this.ring.tryWrite(words, words[Header.ByteLength], commitId)) {
+        this.renderer.recycle(buffer)
+        this.port.postMessage({ t: "ring", commitId, info: stats })
+        return
+      }
+    }
+    this.port.postMessage({ t: "commit", buffer, info: stats }, [buffer])
   }
 
   private workerTables(): WorkerTables {
