@@ -93,9 +93,13 @@ export function holdWorkerPosts<Model, Msg, R>(runtime: RootRuntime<Model, Msg, 
     return next.message
   }
   return {
-    /** Commits held so far (not yet let through). */
+    /**
+     * Commits held so far (not yet let through): on the port, or announced on it after
+     * going through the commit ring (a cross-origin isolated page drains the ring itself,
+     * at its next delegated event or frame, whatever is held here).
+     */
     get commits(): number {
-      return held.filter((entry) => entry.message.t === "commit").length
+      return held.filter((entry) => entry.message.t === "commit" || (entry.message.t as string) === "ring").length
     },
     /** Lets the oldest held message through; returns it. */
     releaseOne,
