@@ -39,9 +39,12 @@ export function createLaneHarness<Model, Msg>(init: Model, update: (model: Model
     frame() {
       frameReady = true
     },
-    /** One scheduler step; a commit is applied to the DOM at once. */
-    step(urgent = false, backpressure = false): StepResult {
-      const result = scheduler.step(frameReady, urgent, backpressure)
+    /**
+     * One scheduler step; a commit is applied to the DOM at once. `withoutCredit`: the page
+     * has granted no credit, so Default, Transition and Idle work waits (see LaneScheduler.step).
+     */
+    step(urgent = false, withoutCredit = false): StepResult {
+      const result = scheduler.step(frameReady, urgent, withoutCredit)
       if (result.kind === "commit") {
         if (result.info.lane === 1) frameReady = false
         if (result.buffer !== null) {
