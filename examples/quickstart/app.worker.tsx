@@ -5,6 +5,11 @@ import { Effect } from "effect"
 type Model = { count: number; text: string }
 type Msg = { type: "inc" } | { type: "typed"; text: string } | { type: "saved" }
 
+// Every handler in the app is checked against Msg (declared once per app).
+declare module "shuttle-ui/worker" {
+  interface Register { msg: Msg }
+}
+
 runProgram<Model, Msg>({
   init: { count: 0, text: "" },
   update: (model, msg) => {
