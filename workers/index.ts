@@ -27,5 +27,5 @@ export type {
   RegisteredMsg,
   StyleValue
 } from "./element-props.ts"
-export { DuplicateKeyError, InvalidVNodeError, RenderError } from "./errors.ts"
+export { DuplicateKeyError, InvalidVNodeError, RenderError, UnsafePropError } from "./errors.ts"
 export type { ShuttleEvent } from "../protocol/messages.ts"
