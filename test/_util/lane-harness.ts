@@ -1,6 +1,6 @@
 import { Applier } from "../../src/dom/applier.ts"
-import { LANE_COUNT } from "../../protocol/lanes.ts"
-import { DEFAULT_LANES, type LaneConfig } from "../../protocol/lanes.ts"
+import { DEFAULT_LANES, LANE_COUNT, LANE_SYNC, type LaneConfig } from "../../protocol/lanes.ts"
+import { h } from "../../workers/h.ts"
 import { Renderer } from "../../workers/diff/renderer.ts"
 import { LaneScheduler, type StepResult } from "../../workers/runtime/lane-scheduler.ts"
 import type { Child } from "../../workers/vnode.ts"
@@ -66,4 +66,19 @@ export function createLaneHarness<Model, Msg>(init: Model, update: (model: Model
       throw new Error("scheduler did not settle")
     }
   }
+}
+
+/**
+ * A harness whose model is the messages applied, in order, shown in a `#model` paragraph
+ * and in `rows` list items (so a render takes time), mounted and settled: no commit yet.
+ */
+export function startAppendHarness(rows = 10, tickMs = 0) {
+  const view = (model: string) =>
+    h("div", null, h("p", { id: "model" }, model), h("ul", null, Array.from({ length: rows }, (_, i) => h("li", { key: i }, model))))
+  const harness = createLaneHarness<string, string>("", (model, msg) => model + msg, view, { tickMs })
+  harness.scheduler.forceRender()
+  harness.scheduler.enqueue(undefined as unknown as string, LANE_SYNC)
+  harness.run()
+  harness.commits.length = 0
+  return harness
 }

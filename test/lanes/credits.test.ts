@@ -1,26 +1,14 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest"
 import { LANE_CONTINUOUS, LANE_DEFAULT, LANE_IDLE, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
-import { h } from "../../workers/h.ts"
-import { createLaneHarness } from "../_util/lane-harness.ts"
+import { startAppendHarness } from "../_util/lane-harness.ts"
 
 /**
  * Non-urgent commits are pulled: Default, Transition and Idle renders wait for the page's
  * credit (the scheduler's `withoutCredit` flag), Sync and Continuous ones do not, and a
  * render that loses its credit half-way is thrown away, never committed.
  */
-const append = (model: string, msg: string) => model + msg
-const view = (rows: number) => (model: string) =>
-  h("div", null, h("p", { id: "model" }, model), h("ul", null, Array.from({ length: rows }, (_, i) => h("li", { key: i }, model))))
-
-function start(rows = 10, tickMs = 0) {
-  const harness = createLaneHarness<string, string>("", append, view(rows), { tickMs })
-  harness.scheduler.forceRender()
-  harness.scheduler.enqueue(undefined as unknown as string, LANE_SYNC)
-  harness.run()
-  harness.commits.length = 0
-  return harness
-}
+const start = startAppendHarness
 
 const NO_CREDIT = true
 

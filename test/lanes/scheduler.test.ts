@@ -2,21 +2,9 @@
 import { describe, expect, it } from "vitest"
 import { LANE_CONTINUOUS, LANE_DEFAULT, LANE_IDLE, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
 import { h } from "../../workers/h.ts"
-import { createLaneHarness } from "../_util/lane-harness.ts"
+import { startAppendHarness } from "../_util/lane-harness.ts"
 
-/** Model: the messages applied, in order. The view shows it in many nodes, so a render takes time. */
-const append = (model: string, msg: string) => model + msg
-const view = (rows: number) => (model: string) =>
-  h("div", null, h("p", { id: "model" }, model), h("ul", null, Array.from({ length: rows }, (_, i) => h("li", { key: i }, model))))
-
-function start(rows = 10, tickMs = 0) {
-  const harness = createLaneHarness<string, string>("", append, view(rows), { tickMs })
-  harness.scheduler.forceRender()
-  harness.scheduler.enqueue(undefined as unknown as string, LANE_SYNC)
-  harness.run()
-  harness.commits.length = 0
-  return harness
-}
+const start = startAppendHarness
 
 describe("lane scheduler", () => {
   it("renders the highest-priority lane first, with every higher lane's messages", () => {
