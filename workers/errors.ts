@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import { clause, type RenderErrorKind, type RenderPhase } from "../protocol/errors.ts"
 import type { ErrorData, FromWorker } from "../protocol/messages.ts"
 

@@ -1,4 +1,4 @@
-import { Scheduler } from "effect"
+import * as Scheduler from "effect/Scheduler"
 
 /**
  * Effect's default scheduler resumes fibers with `setTimeout(0)` where there is no

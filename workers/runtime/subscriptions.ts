@@ -1,4 +1,9 @@
-import { Cause, Data, Effect, Fiber, Scope, Stream } from "effect"
+import * as Cause from "effect/Cause"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 
 /** A subscription's stream failed; it is stopped (a later model may start its key again). */
 export class SubscriptionError extends Data.TaggedError("SubscriptionError")<{ readonly key: string; readonly cause: unknown }> {
