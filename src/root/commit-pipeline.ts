@@ -217,8 +217,17 @@ export class CommitPipeline {
     // A ring copy goes back to the reader's pool; a port commit's buffer back to the worker.
     const copied = this.reader !== null && this.reader.recycle(buffer)
     host.ack(commitId, copied ? null : buffer)
-    if (info.worker === undefined && copied) this.unreported.set(commitId, { patchBytes, applyMs })
-    else this.report(info, commitId, patchBytes, applyMs)
+    if (info.worker === undefined && copied) {
+      // Drained before its doorbell: the stats came while it waited for its frame, or come later.
+      const late = this.infos.get(commitId)
+      if (late === undefined) {
+        this.unreported.set(commitId, { patchBytes, applyMs })
+        return
+      }
+      this.infos.delete(commitId)
+      info = late
+    }
+    this.report(info, commitId, patchBytes, applyMs)
   }
 
   private report(info: CommitInfo, commitId: number, patchBytes: number, applyMs: number): void {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import fc from "fast-check"
 import { expect, it } from "vitest"
-import { LANE_COUNT, LANE_SYNC } from "../../protocol/lanes.ts"
+import { LANE_COUNT, LANE_DEFAULT, LANE_SYNC } from "../../protocol/lanes.ts"
 import { h } from "../../workers/h.ts"
 import { createLaneHarness } from "../_util/lane-harness.ts"
 
@@ -13,6 +13,10 @@ import { createLaneHarness } from "../_util/lane-harness.ts"
  * at the end the model must equal folding every message in dispatch order.
  *
  * The update is string concatenation: not commutative, so any reordering shows.
+ *
+ * With credits (the page's pull of non-urgent commits, src/root/credit-gate.ts) the page
+ * grants and voids credits at random too: a Default, Transition or Idle commit spends one,
+ * and none of them may commit without one unless expired or flushed.
  */
 const NODES = 16
 const view = (model: string) =>
@@ -24,13 +28,17 @@ type Action =
   | { readonly kind: "advance"; readonly ms: number }
   | { readonly kind: "frame" }
   | { readonly kind: "flush" }
+  | { readonly kind: "grant" }
+  | { readonly kind: "void" }
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("dispatch" as const), lane: fc.integer({ min: 0, max: LANE_COUNT - 1 }), letter: fc.constantFrom(..."abcdefghij") }) },
   { weight: 4, arbitrary: fc.constant({ kind: "step" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 1, max: 400 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "frame" as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: "flush" as const }) }
+  { weight: 1, arbitrary: fc.constant({ kind: "flush" as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: "grant" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "void" as const }) }
 )
 
 function checkConsistent(container: Element, model: string): void {
@@ -43,11 +51,12 @@ function checkConsistent(container: Element, model: string): void {
   }
 }
 
-it("every commit shows one consistent model; the final model is the in-order fold", () => {
+it.each([["without credits", false], ["with credits", true]])("every commit shows one consistent model; the final model is the in-order fold (%s)", (_name, credits) => {
   // The generated cases must reach the interesting paths, or the property proves little.
-  const seen = { interrupted: 0, expired: 0, sliced: 0 }
+  const seen = { interrupted: 0, expired: 0, sliced: 0, waited: 0 }
   fc.assert(
     fc.property(fc.array(action, { minLength: 5, maxLength: 60 }), fc.integer({ min: 0, max: 3 }), (actions, tickMs) => {
+      let credit = !credits
       const harness = createLaneHarness<string, string>("", (model, letter) => model + letter, view, { tickMs })
       harness.scheduler.forceRender()
       harness.scheduler.enqueue(undefined as unknown as string, LANE_SYNC)
@@ -64,8 +73,20 @@ it("every commit shows one consistent model; the final model is the in-order fol
             harness.scheduler.enqueue(a.letter, a.lane)
             dispatched += a.letter
             break
-          case "step":
-            harness.step()
+          case "step": {
+            const result = harness.step(false, !credit)
+            if (result.kind === "wait-credit") seen.waited++
+            if (result.kind === "commit" && result.buffer !== null && credits && result.info.lane >= LANE_DEFAULT && !result.info.expired) {
+              expect(credit, "a non-urgent commit without a credit").toBe(true)
+              credit = false
+            }
+            break
+          }
+          case "grant":
+            if (credits) credit = true
+            break
+          case "void":
+            if (credits) credit = false
             break
           case "advance":
             harness.advance(a.ms)
@@ -95,4 +116,5 @@ it("every commit shows one consistent model; the final model is the in-order fol
   expect(seen.interrupted).toBeGreaterThan(0)
   expect(seen.expired).toBeGreaterThan(0)
   expect(seen.sliced).toBeGreaterThan(0)
+  if (credits) expect(seen.waited).toBeGreaterThan(0)
 })
