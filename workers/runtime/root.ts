@@ -3,7 +3,6 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as Queue from "effect/Queue"
 import * as Scheduler from "effect/Scheduler"
 import * as Scope from "effect/Scope"
 import { eventLane, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../../protocol/lanes.ts"
@@ -37,7 +36,7 @@ const FRAME_MS = 16
  * One mounted root in the worker: its lane scheduler (model, update queue, renderer) and
  * the fiber that drives it.
  *
- * The fiber sleeps on a wake-up queue. Awake, it asks the scheduler for the next piece of
+ * The fiber sleeps on a wake-up signal. Awake, it asks the scheduler for the next piece of
  * work: a whole render for Sync, Continuous and Default; a slice for Transition and Idle,
  * after which it yields to the event loop so new messages are seen (and may interrupt the
  * render). Commands run as fibers forked into the root's Scope with the root's services;
@@ -49,7 +48,25 @@ export class RootRuntime<Model, Msg, R> {
   private readonly scope: Scope.Closeable
   private readonly renderer: Renderer
   private readonly scheduler: LaneScheduler<Model, Msg>
-  private readonly wake = Effect.runSync(Queue.unbounded<void>())
+  /** Set by `requestRender` while the loop is awake: it goes round once more before it sleeps. */
+  private woken = false
+  /** Resumes the sleeping loop; null while it is awake. */
+  private resumeLoop: ((effect: Effect.Effect<void>) => void) | null = null
+  /**
+   * Sleeps until `requestRender`, at once if it was called since the last wake-up (a
+   * one-slot signal: a Queue would pull in PubSub and friends for a boolean).
+   */
+  private readonly sleep = Effect.callback<void>((resume) => {
+    if (this.woken) {
+      this.woken = false
+      resume(Effect.void)
+      return
+    }
+    this.resumeLoop = resume
+    return Effect.sync(() => {
+      this.resumeLoop = null
+    })
+  })
   private readonly flushSeqs: number[] = []
   private eventLanes: Readonly<Record<string, number>> = {}
   private frameReady = false
@@ -258,7 +275,13 @@ export class RootRuntime<Model, Msg, R> {
   }
 
   private requestRender(): void {
-    Queue.offerUnsafe(this.wake, undefined)
+    const resume = this.resumeLoop
+    if (resume === null) {
+      this.woken = true
+      return
+    }
+    this.resumeLoop = null
+    resume(Effect.void)
   }
 
   /** Sets `frameReady` at the next frame boundary and wakes the loop. */
@@ -275,7 +298,7 @@ export class RootRuntime<Model, Msg, R> {
     const root = this
     return Effect.gen(function*() {
       while (true) {
-        yield* Queue.takeAll(root.wake)
+        yield* root.sleep
         let working = true
         while (working && !root.closed) {
           const urgent = root.flushSeqs.length > 0

@@ -80,7 +80,13 @@ export class SubscriptionSet<Msg, R> {
     let count = 0
     // After `perFrame` messages, wait a frame, and more while the main thread is behind:
     // a chunk reaches the screen before the next one is pulled.
-    const wait = Effect.sleep(FRAME_MS).pipe(Effect.repeat({ while: () => this.backlogged() }))
+    // (A loop, not Effect.repeat: a Schedule would cost every app ~3 kB of bundle.)
+    const backlogged = this.backlogged
+    const wait = Effect.gen(function*() {
+      do {
+        yield* Effect.sleep(FRAME_MS)
+      } while (backlogged())
+    })
     const take = (msg: Msg): Effect.Effect<void> => {
       this.deliver(msg)
       if (++count < perFrame) return Effect.void
