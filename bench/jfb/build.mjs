@@ -7,7 +7,8 @@
 //   node bench/jfb/build.mjs --no-examples # reuse examples/dist as it is
 //
 // Every bundle is ESM, minified, with process.env.NODE_ENV = "production" (React, Preact
-// and Inferno drop their dev checks). Shuttle pages use the same aliases and options as
+// and Inferno drop their dev checks). A page whose library is a second major version under
+// an npm alias (preact11) gets that library's `alias` from lib/libraries.mjs. Shuttle pages use the same aliases and options as
 // examples/build.mjs.
 import { build } from "esbuild"
 import { execFileSync } from "node:child_process"
@@ -61,7 +62,9 @@ async function buildPeer(lib) {
     entryPoints: [join(here, "pages", lib.name, lib.entry)],
     outfile: join(out, "main.js"),
     jsx: "automatic",
-    ...(lib.jsx ? { jsxImportSource: lib.jsx } : {})
+    ...(lib.jsx ? { jsxImportSource: lib.jsx } : {}),
+    // Alias targets are resolved from the working directory: the repository's node_modules.
+    ...(lib.alias ? { alias: lib.alias, absWorkingDir: repo } : {})
   })
   await page(lib.name, lib.title, out)
   return { name: lib.name, main: await sizeOf(join(out, "main.js")) }

@@ -9,13 +9,21 @@
 //   jsx      jsxImportSource for .jsx/.tsx entries; the file must also say it in a pragma
 //            (`/** @jsxImportSource react */`): esbuild lets the repository tsconfig.json
 //            ("jsxImportSource": "shuttle-ui") win over the build option
-//   version  the npm package whose version the report shows
+//   version  the npm package whose version the report shows (an npm alias such as `inferno10`
+//            for a second major version: its own package.json says the version)
+//   alias    esbuild `alias` for this page's bundle: { specifier: package }. A second major
+//            installed under an npm alias (`preact11`) imports its own package by the real
+//            name (preact11/hooks imports "preact"), which would find the other major: the
+//            alias sends those imports to the aliased package
 //   shuttle  the page exposes window.shuttleRoot (stats are read after each sample)
 export const LIBRARIES = [
   { name: "vanilla", title: "Vanilla JS", entry: "main.ts" },
   { name: "shuttle", title: "Shuttle", from: "table", version: "shuttle", shuttle: true },
-  { name: "inferno", title: "Inferno", entry: "main.ts", version: "inferno" },
-  { name: "preact", title: "Preact (hooks)", entry: "main.tsx", jsx: "preact", version: "preact" },
+  { name: "ivi", title: "ivi", entry: "main.ts", version: "ivi" },
+  { name: "inferno", title: "Inferno 9", entry: "main.ts", version: "inferno" },
+  { name: "inferno10", title: "Inferno 10", entry: "main.ts", version: "inferno10" },
+  { name: "preact", title: "Preact 10 (hooks)", entry: "main.tsx", jsx: "preact", version: "preact" },
+  { name: "preact11", title: "Preact 11 (hooks)", entry: "main.tsx", jsx: "preact11", version: "preact11", alias: { preact: "preact11" } },
   { name: "react", title: "React 19 (hooks)", entry: "main.jsx", jsx: "react", version: "react-dom" }
 ]
 

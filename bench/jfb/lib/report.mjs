@@ -379,7 +379,7 @@ function markdown(a) {
 
 // ---- SVG ----------------------------------------------------------------------------
 
-const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"]
+const COLORS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
 
 function escapeCell(text) {
   return String(text).replace(/\|/g, "\\|").replace(/\n/g, " ")
