@@ -6,6 +6,12 @@
 // An example is a folder of examples/ holding main.ts (main thread), app.worker.tsx (the
 // app, run in a Worker) and index.html. Both bundles are ESM and minified; the page loads
 // ./main.js, which starts ./app.worker.js as a module worker.
+//
+// The report gives each bundle's size, raw and gzip, and for a worker how much of it is
+// Effect's. A worker that imports from the "effect" barrel (import { Stream } from "effect")
+// is flagged: esbuild cannot tree-shake a namespace re-exported with `export * as`
+// (evanw/esbuild#1420), so the whole module and what it imports stay; import the module
+// (import * as Stream from "effect/Stream") instead. Rollup and Rolldown (Vite) shake both.
 import { build } from "esbuild"
 import { copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises"
 import { existsSync } from "node:fs"
@@ -45,6 +51,20 @@ async function sizeOf(file) {
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }
 }
 
+/** Bytes of the output that come from the effect package, and whether its barrel was imported. */
+function effectShare(metafile) {
+  let effect = 0
+  let barrel = false
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      if (!path.includes("node_modules/effect/")) continue
+      effect += input.bytesInOutput
+      if (path.endsWith("node_modules/effect/dist/index.js")) barrel = true
+    }
+  }
+  return { effect, barrel }
+}
+
 function kb(n) {
   return `${(n / 1024).toFixed(1)} kB`.padStart(9)
 }
@@ -67,15 +87,15 @@ async function buildExample(name) {
   if (worker === undefined) throw new Error(`examples/${name}: missing app.worker.tsx`)
   if (!existsSync(join(source, "index.html"))) throw new Error(`examples/${name}: missing index.html`)
   await mkdir(out, { recursive: true })
-  await Promise.all([
+  const [, workerBuild] = await Promise.all([
     build({ ...common, entryPoints: [join(source, "main.ts")], outfile: join(out, "main.js") }),
     // A module worker: `self` is the global; no `document`.
-    build({ ...common, entryPoints: [worker], outfile: join(out, "app.worker.js") }),
+    build({ ...common, entryPoints: [worker], outfile: join(out, "app.worker.js"), metafile: true }),
     copyFile(join(source, "index.html"), join(out, "index.html"))
   ])
   return [
     { label: `${name}/main.js`, ...(await sizeOf(join(out, "main.js"))) },
-    { label: `${name}/app.worker.js`, ...(await sizeOf(join(out, "app.worker.js"))) }
+    { label: `${name}/app.worker.js`, ...(await sizeOf(join(out, "app.worker.js"))), ...effectShare(workerBuild.metafile) }
   ]
 }
 
@@ -98,5 +118,11 @@ rows.push(await buildSizeProbe())
 
 console.log(`Built ${names.length} examples into ${relative(process.cwd(), dist) || "."} in ${Math.round(performance.now() - started)} ms`)
 const width = Math.max(...rows.map((r) => r.label.length))
-console.log(`${"bundle".padEnd(width)}  ${"min".padStart(9)}  ${"min+gzip".padStart(9)}`)
-for (const row of rows) console.log(`${row.label.padEnd(width)}  ${kb(row.raw)}  ${kb(row.gzip)}`)
+console.log(`${"bundle".padEnd(width)}  ${"min".padStart(9)}  ${"min+gzip".padStart(9)}  ${"of it Effect (min)".padStart(18)}`)
+for (const row of rows) {
+  const effect = row.effect === undefined ? "" : `  ${kb(row.effect).padStart(18)}${row.barrel ? "  *" : ""}`
+  console.log(`${row.label.padEnd(width)}  ${kb(row.raw)}  ${kb(row.gzip)}${effect}`)
+}
+if (rows.some((row) => row.barrel)) {
+  console.log(`* imports from the "effect" barrel, which esbuild cannot tree-shake: import "effect/Stream" etc. instead (see the top of examples/build.mjs)`)
+}
