@@ -1,6 +1,8 @@
 import type { Page } from "playwright-core"
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest"
 import { type BrowserSuite, describeBrowser, openBrowserSuite } from "./_chromium.ts"
+import type { ExampleServer } from "../../examples/serve.mjs"
+import { installCommitProbe, RING_WORDS, startIsolatedServer } from "./_commit-probe.ts"
 
 /**
  * Faults with real Workers (examples/faults): a worker terminated while a counter streams
@@ -29,13 +31,17 @@ interface FaultsWindow {
 
 describeBrowser("faults in Chromium", () => {
   let suite: BrowserSuite
+  /** Cross-origin isolated whatever SHUTTLE_ISOLATION says: the crash tests are about the commit ring. */
+  let isolated: ExampleServer
   const pages: Page[] = []
 
   beforeAll(async () => {
     suite = await openBrowserSuite()
+    isolated = await startIsolatedServer()
   })
 
   afterAll(async () => {
+    await isolated?.close()
     await suite?.close()
   })
 
@@ -44,18 +50,21 @@ describeBrowser("faults in Chromium", () => {
     expect(suite.errors.splice(0)).toEqual([])
   })
 
-  const open = async (query: string): Promise<Page> => {
+  /** Opens the faults demo; `probe`: with the commit probe (./_commit-probe.ts) installed first, served isolated. */
+  const open = async (query: string, probe = false): Promise<Page> => {
     const page = await suite.context.newPage()
     pages.push(page)
-    await page.goto(`${suite.server.url}faults/${query}`)
+    if (probe) await page.addInitScript(installCommitProbe)
+    await page.goto(`${probe ? isolated.url : suite.server.url}faults/${query}`)
     return page
   }
 
   it("a worker terminated mid-stream: pending flushes reject before a 1 s deadline, the app restarts from its snapshot, no acknowledged message is lost, and the DOM is a fresh render of the restored model", async () => {
-    const page = await open("")
+    const page = await open("", true)
     await page.waitForFunction(() => document.querySelectorAll("#rows > li").length === 5_000)
     const run = await page.evaluate(async () => {
       const f = (window as unknown as FaultsWindow).faults
+      const probe = window.__commitProbe!
       const streaming = f.stream(2000)
       // Let commits, journal posts and snapshots flow first, the list re-render a few times.
       await new Promise((resolve) => setTimeout(resolve, 600))
@@ -71,6 +80,7 @@ describeBrowser("faults in Chromium", () => {
           new Promise<string>((resolve) => setTimeout(() => resolve("still pending at the 1 s deadline"), 1000))
         ])
       const askedBefore = [deadline(f.root.flush()), deadline(f.root.flush())]
+      const doorbellsAtCrash = probe.log.filter((e) => e.k === "doorbell").length
       const acknowledged = f.crash()
       const askedAfter = [deadline(f.root.flush()), deadline(f.root.flush())]
       const outcomes = { before: await Promise.all(askedBefore), after: await Promise.all(askedAfter) }
@@ -92,10 +102,15 @@ describeBrowser("faults in Chromium", () => {
         rows: document.querySelectorAll("#rows > li").length,
         restarts: f.root.stats.restarts,
         workers: f.workers.length,
-        errors: f.errors.map((e) => e.kind)
+        errors: f.errors.map((e) => e.kind),
+        isolated: crossOriginIsolated,
+        doorbellsAtCrash
       }
     })
 
+    // The demo is served cross-origin isolated: the worker that crashed was sending its commits through the ring.
+    expect(run.isolated).toBe(true)
+    expect(run.doorbellsAtCrash).toBeGreaterThan(0)
     expect(run.outcomes.after).toEqual(["rejected: WorkerCrashed", "rejected: WorkerCrashed"])
     for (const outcome of run.outcomes.before) expect(["resolved", "rejected: WorkerCrashed"]).toContain(outcome)
     expect(run.errors).toEqual(["WorkerCrashed"])
@@ -114,6 +129,117 @@ describeBrowser("faults in Chromium", () => {
     expect(run.domIsFresh).toBe(true)
 
     // The recovered app is interactive: a click goes through the new worker.
+    await page.click("#inc")
+    await page.waitForFunction((n) => document.getElementById("direct")!.textContent === String(n), run.sent.direct + 1)
+  })
+
+  it("a worker terminated with commits waiting in the commit ring: the restarted worker gets a new ring, no acknowledged message is lost, and the DOM is a fresh render of the restored model", async () => {
+    const page = await open("", true)
+    await page.waitForFunction(() => document.querySelectorAll("#rows > li").length === 5_000)
+    const run = await page.evaluate(async (R) => {
+      const f = (window as unknown as FaultsWindow).faults
+      const probe = window.__commitProbe!
+      const streaming = f.stream(2000)
+      await new Promise((resolve) => setTimeout(resolve, 600))
+      while (f.counters().tick < 2) await new Promise((resolve) => setTimeout(resolve, 10))
+      const doorbellsBefore = probe.log.filter((e) => e.k === "doorbell").length
+      const rings = probe.rings.length
+      // The running worker's ring (docs/commit-ring.md, "Layout"): whole entries from ReadPos on.
+      const words = new Uint32Array(probe.rings[rings - 1])
+      const waiting = (): number => {
+        const capacity = words[R.capacity]
+        let at = Atomics.load(words, R.readPos)
+        let entries = 0
+        for (let guard = 0; guard <= capacity; guard++) {
+          const ready = Atomics.load(words, R.data + at)
+          if (ready === 0) break
+          if (ready === R.skip) {
+            at = 0
+            continue
+          }
+          entries++
+          at += ready
+          if (at >= capacity) at = 0
+        }
+        return entries
+      }
+      // This thread stops draining the ring: while it spins, no event, frame or message of
+      // the page runs. The worker renders a Sync message at once (no credit needed) and
+      // writes the commit into the ring; the crash comes with it there, unread.
+      f.root.dispatch({ type: "inc" }, { lane: "sync" })
+      f.sent.direct++
+      const until = performance.now() + 10_000
+      let entriesAtCrash = waiting()
+      while (entriesAtCrash === 0 && performance.now() < until) entriesAtCrash = waiting()
+      const deadline = (flush: Promise<void>) =>
+        Promise.race([
+          flush.then(() => "resolved", (error: { kind?: string }) => `rejected: ${error.kind}`),
+          new Promise<string>((resolve) => setTimeout(() => resolve("still pending at the 1 s deadline"), 1000))
+        ])
+      // And messages the worker cannot have settled: posted now, they reach it dead (or
+      // wait for a credit the spinning page never granted), so the journal holds them.
+      for (let i = 0; i < 5; i++) {
+        f.root.dispatch({ type: "inc" })
+        f.sent.direct++
+      }
+      const askedBefore = [deadline(f.root.flush())]
+      const acknowledged = f.crash()
+      const askedAfter = [deadline(f.root.flush())]
+      const outcomes = { before: await Promise.all(askedBefore), after: await Promise.all(askedAfter) }
+      const journalAtCrash = f.root.stats.journalLength
+      const logAtCrash = probe.log.length
+      await streaming
+      await f.root.flush()
+      await f.root.flush()
+      const after = f.counters()
+      const html = document.getElementById("app")!.innerHTML
+      // Before freshRender, whose root makes a ring of its own.
+      const ringsAfter = probe.rings.length
+      const doorbellsAfter = probe.log.slice(logAtCrash).filter((e) => e.k === "doorbell").length
+      const fresh = await f.freshRender(after)
+      return {
+        isolated: crossOriginIsolated,
+        doorbellsBefore,
+        entriesAtCrash,
+        ringsBefore: rings,
+        ringsAfter,
+        doorbellsAfter,
+        outcomes,
+        acknowledged,
+        journalAtCrash,
+        after,
+        sent: { ...f.sent },
+        domIsFresh: html === fresh,
+        rows: document.querySelectorAll("#rows > li").length,
+        restarts: f.root.stats.restarts,
+        workers: f.workers.length,
+        errors: f.errors.map((e) => e.kind)
+      }
+    }, RING_WORDS)
+
+    // The crash came with the ring in use and whole commits waiting in it.
+    expect(run.isolated).toBe(true)
+    expect(run.ringsBefore).toBe(1)
+    expect(run.doorbellsBefore).toBeGreaterThan(0)
+    expect(run.entriesAtCrash).toBeGreaterThan(0)
+    // The same guarantees as a crash mid-stream.
+    expect(run.outcomes.after).toEqual(["rejected: WorkerCrashed"])
+    for (const outcome of run.outcomes.before) expect(["resolved", "rejected: WorkerCrashed"]).toContain(outcome)
+    expect(run.errors).toEqual(["WorkerCrashed"])
+    expect(run.workers).toBe(2)
+    expect(run.restarts).toBe(1)
+    expect(run.acknowledged.direct).toBeGreaterThan(0)
+    expect(run.journalAtCrash).toBeGreaterThan(0)
+    expect(run.after.direct).toBe(run.sent.direct)
+    expect(run.after.tick).toBe(run.sent.ticks)
+    expect(run.after.via).toBeGreaterThanOrEqual(run.acknowledged.via)
+    expect(run.after.via).toBeLessThanOrEqual(run.sent.incLater)
+    expect(run.rows).toBe(5_000)
+    expect(run.domIsFresh).toBe(true)
+    // The new worker writes to a ring of its own (the old one is never read again).
+    expect(run.ringsAfter).toBe(2)
+    expect(run.doorbellsAfter).toBeGreaterThan(0)
+
     await page.click("#inc")
     await page.waitForFunction((n) => document.getElementById("direct")!.textContent === String(n), run.sent.direct + 1)
   })
