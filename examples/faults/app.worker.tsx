@@ -7,7 +7,7 @@
  * (the worker never serves); `?bootMs=N` spins N ms before serving (a slow boot, to see
  * the placeholder).
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { runProgram, type VNode, withCommand } from "shuttle-ui/worker"
 
 export const ROWS = 5_000

@@ -1,6 +1,6 @@
 // app.worker.tsx: the whole app, run in a Web Worker
 import { runProgram, withCommand } from "shuttle-ui/worker"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 type Model = { count: number; text: string }
 type Msg = { type: "inc" } | { type: "typed"; text: string } | { type: "saved" }

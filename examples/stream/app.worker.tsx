@@ -4,7 +4,8 @@
  * server-sent-events source would be), and a 100,000-item list that a stream reveals in
  * bounded chunks per frame while the text box stays responsive.
  */
-import { Effect, Stream } from "effect"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
 import { type ComponentSelf, lazy, runProgram, type ShuttleEvent, type Subscriptions, Suspense, type VNode } from "shuttle-ui/worker"
 
 const TOTAL = 100_000
