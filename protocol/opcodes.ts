@@ -1,5 +1,5 @@
 /**
- * The wire format of a Shuttle patch list (version 1). Both threads import this file;
+ * The wire format of a Shuttle patch list (version 2). Both threads import this file;
  * `docs/wire-format.md` is the prose version of the same layout.
  *
  * A patch list is one ArrayBuffer of little-endian 32-bit words:
@@ -17,7 +17,7 @@
 
 /** "SHTL" read as a little-endian u32. */
 export const MAGIC = 0x4c544853
-export const VERSION = 1
+export const VERSION = 2
 
 /** Header word offsets. */
 export const Header = {
@@ -82,7 +82,23 @@ export const OP_SET_EVENT = 14
 export const OP_REMOVE_EVENT = 15
 /** [op, count, id × count]  these string ids are unused; a later commit may redefine them */
 export const OP_FREE_STRINGS = 16
-export const OP_LAST = 16
+/**
+ * [op | template<<8, count, body × count]  defines template `template` (< MAX_TEMPLATES,
+ * never defined before in this root) as one tree, in preorder, each node:
+ *   element: [TEMPLATE_ELEMENT | ns<<2 | attrs<<8 | events<<16, children, tag,
+ *             (name, value) × attrs, (type, flags) × events]
+ *   text:    [TEMPLATE_TEXT]   a slot: its text comes with each clone
+ * The root is an element. The main thread builds the tree once, through the same checks
+ * as CREATE_ELEMENT and SET_ATTR; templates live as long as the root (no free op).
+ */
+export const OP_DEFINE_TEMPLATE = 17
+/**
+ * [op | template<<8, count, parent, ref, id × nodes, text × texts]  count = 2 + nodes + texts:
+ * clones the template, gives its nodes the ids in preorder and its text slots the strings
+ * in order, sets its events, and inserts it into parent before ref (ref 0: at the end).
+ */
+export const OP_CLONE_TEMPLATE = 18
+export const OP_LAST = 18
 
 /** Fixed op sizes in words; 0 marks a variable-length op (count in word 1). */
 export const OP_WORDS: readonly number[] = [
@@ -102,14 +118,24 @@ export const OP_WORDS: readonly number[] = [
   0, // RELEASE_NODES
   3, // SET_EVENT
   3, // REMOVE_EVENT
-  0 // FREE_STRINGS
+  0, // FREE_STRINGS
+  0, // DEFINE_TEMPLATE
+  0 // CLONE_TEMPLATE
 ]
 
 export const OP_NAMES: readonly string[] = [
   "", "CREATE_ELEMENT", "CREATE_TEXT", "SET_TEXT", "SET_ATTR", "REMOVE_ATTR", "SET_PROP",
   "SET_STYLE", "REMOVE_STYLE", "APPEND", "INSERT_BEFORE", "REMOVE", "CLEAR_CHILDREN",
-  "RELEASE_NODES", "SET_EVENT", "REMOVE_EVENT", "FREE_STRINGS"
+  "RELEASE_NODES", "SET_EVENT", "REMOVE_EVENT", "FREE_STRINGS", "DEFINE_TEMPLATE", "CLONE_TEMPLATE"
 ]
+
+/** DEFINE_TEMPLATE node kinds (low 2 bits of a node's first word). */
+export const TEMPLATE_ELEMENT = 1
+export const TEMPLATE_TEXT = 2
+/** Template ids are below this; a root never has more templates. */
+export const MAX_TEMPLATES = 256
+/** Nodes in one template at most (the worker makes them far smaller). */
+export const MAX_TEMPLATE_NODES = 1024
 
 /** Element namespaces (CREATE_ELEMENT argument). */
 export const NS_HTML = 0

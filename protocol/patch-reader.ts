@@ -1,4 +1,4 @@
-import { Header, HEADER_WORDS, MAGIC, OP_FREE_STRINGS, OP_LAST, OP_MASK, OP_NAMES, OP_RELEASE_NODES, OP_WORDS, VERSION, ARG_SHIFT } from "./opcodes.ts"
+import { Header, HEADER_WORDS, MAGIC, OP_LAST, OP_MASK, OP_NAMES, OP_WORDS, VERSION, ARG_SHIFT } from "./opcodes.ts"
 import { MalformedPatchError } from "./errors.ts"
 
 /** One decoded op: its name, its argument (namespace, prop kind or event flags) and its operands. */
@@ -56,7 +56,8 @@ export function decodePatch(buffer: ArrayBuffer): DecodedPatch {
     const size = opSize(words, at, end)
     if (size < 0) throw new MalformedPatchError(`unknown or truncated op ${words[at] & OP_MASK}`, at)
     const code = words[at] & OP_MASK
-    const variable = code === OP_RELEASE_NODES || code === OP_FREE_STRINGS
+    // Variable-length ops: the operands are the words after the count.
+    const variable = OP_WORDS[code] === 0
     ops.push({
       op: OP_NAMES[code],
       arg: words[at] >>> ARG_SHIFT,

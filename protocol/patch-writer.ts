@@ -6,7 +6,9 @@ import {
   OP_APPEND,
   OP_CLEAR_CHILDREN,
   OP_CREATE_ELEMENT,
+  OP_CLONE_TEMPLATE,
   OP_CREATE_TEXT,
+  OP_DEFINE_TEMPLATE,
   OP_FREE_STRINGS,
   OP_INSERT_BEFORE,
   OP_RELEASE_NODES,
@@ -158,6 +160,38 @@ export class PatchWriter {
   }
   freeStrings(ids: ArrayLike<number>, count: number): void {
     this.idList(OP_FREE_STRINGS, ids, count)
+  }
+
+  /** DEFINE_TEMPLATE: the first `length` words of `body` are the template's nodes (opcodes.ts). */
+  defineTemplate(template: number, body: ArrayLike<number>, length: number): void {
+    this.reserve(2 + length)
+    const w = this.words
+    const p = this.pos
+    w[p] = OP_DEFINE_TEMPLATE | (template << ARG_SHIFT)
+    w[p + 1] = length
+    for (let i = 0; i < length; i++) w[p + 2 + i] = body[i]
+    this.pos = p + 2 + length
+  }
+
+  /**
+   * CLONE_TEMPLATE with `slots` (nodes + texts) words left for the caller to fill with
+   * `setWord`, before the next op: returns the offset of the first of them.
+   */
+  cloneTemplate(template: number, parent: number, ref: number, slots: number): number {
+    this.reserve(4 + slots)
+    const w = this.words
+    const p = this.pos
+    w[p] = OP_CLONE_TEMPLATE | (template << ARG_SHIFT)
+    w[p + 1] = 2 + slots
+    w[p + 2] = parent
+    w[p + 3] = ref
+    this.pos = p + 4 + slots
+    return p + 4
+  }
+
+  /** Fills a word `cloneTemplate` left open. */
+  setWord(at: number, value: number): void {
+    this.words[at] = value
   }
 
   /** Writes the header and the string section; returns the buffer, which the writer forgets. */

@@ -10,7 +10,9 @@ import {
   NS_MATHML,
   OP_APPEND,
   OP_CLEAR_CHILDREN,
+  OP_CLONE_TEMPLATE,
   OP_CREATE_ELEMENT,
+  OP_DEFINE_TEMPLATE,
   OP_CREATE_TEXT,
   OP_FREE_STRINGS,
   OP_INSERT_BEFORE,
@@ -31,7 +33,8 @@ import {
   PROP_NULL,
   PROP_NUMBER,
   PROP_STRING,
-  PROP_TRUE
+  PROP_TRUE,
+  TEMPLATE_TEXT
 } from "../../protocol/opcodes.ts"
 import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, NODE_ID, NodeTable } from "./node-table.ts"
 import { PatchValidator } from "./patch-validator.ts"
@@ -157,6 +160,7 @@ export class Applier {
     this.table.nodes.length = 1
     this.table.kinds.fill(0, 1)
     this.table.strings.length = 0
+    this.table.templates.length = 0
     this.liveStrings = 0
     this.eventFlags.clear()
     this.eventTypes.length = 0
@@ -191,16 +195,10 @@ export class Applier {
         const word = w[at]
         const code = word & OP_MASK
         switch (code) {
-          case OP_CREATE_ELEMENT: {
-            const ns = word >>> ARG_SHIFT
-            const tag = strings[w[at + 2]]
-            const el = (names[w[at + 2]] & SAFE_REFUSED_TAG) !== 0
-              ? this.refuseElement(tag)
-              : ns === NS_HTML ? document.createElement(tag) : document.createElementNS(NAMESPACES[ns], tag)
-            this.addNode(w[at + 1], el, KIND_ELEMENT)
+          case OP_CREATE_ELEMENT:
+            this.addNode(w[at + 1], this.createElement(word >>> ARG_SHIFT, w[at + 2]), KIND_ELEMENT)
             at += 3
             break
-          }
           case OP_CREATE_TEXT:
             this.addNode(w[at + 1], document.createTextNode(strings[w[at + 2]]), KIND_TEXT)
             at += 3
@@ -209,13 +207,10 @@ export class Applier {
             (nodes[w[at + 1]] as Text).data = strings[w[at + 2]]
             at += 3
             break
-          case OP_SET_ATTR: {
-            const name = w[at + 2]
-            if ((names[name] & SAFE_GUARDED_ATTR) === 0) (nodes[w[at + 1]] as Element).setAttribute(strings[name], strings[w[at + 3]])
-            else this.setGuardedAttr(nodes[w[at + 1]] as Element, names[name], strings[name], w[at + 3])
+          case OP_SET_ATTR:
+            this.setAttribute(nodes[w[at + 1]] as Element, w[at + 2], w[at + 3])
             at += 4
             break
-          }
           case OP_REMOVE_ATTR:
             (nodes[w[at + 1]] as Element).removeAttribute(strings[w[at + 2]])
             at += 3
@@ -272,6 +267,12 @@ export class Applier {
             at = last
             break
           }
+          case OP_DEFINE_TEMPLATE:
+            at = this.defineTemplate(w, at, word >>> ARG_SHIFT)
+            break
+          case OP_CLONE_TEMPLATE:
+            at = this.cloneTemplate(w, at, word >>> ARG_SHIFT)
+            break
           default:
             // Unreachable after validation; guards against a validator bug looping forever.
             throw new MalformedPatchError(`unknown op ${code}`, at)
@@ -281,6 +282,129 @@ export class Applier {
       if (cause instanceof MalformedPatchError) throw cause
       throw new ApplyError(OP_NAMES[w[at] & OP_MASK], at, cause)
     }
+  }
+
+  /** CREATE_ELEMENT, and each element of a template: a refused tag (script, base) becomes an inert `<template>`. */
+  private createElement(ns: number, tagId: number): Element {
+    const tag = this.table.strings[tagId]!
+    if ((this.table.names[tagId] & SAFE_REFUSED_TAG) !== 0) return this.refuseElement(tag)
+    return ns === NS_HTML ? document.createElement(tag) : document.createElementNS(NAMESPACES[ns], tag)
+  }
+
+  /** SET_ATTR, and each attribute of a template: names the validator classified as guarded go through setGuardedAttr. */
+  private setAttribute(el: Element, nameId: number, valueId: number): void {
+    const strings = this.table.strings
+    const bits = this.table.names[nameId]
+    if ((bits & SAFE_GUARDED_ATTR) === 0) el.setAttribute(strings[nameId]!, strings[valueId]!)
+    else this.setGuardedAttr(el, bits, strings[nameId]!, valueId)
+  }
+
+  /**
+   * DEFINE_TEMPLATE: builds the template's detached tree once, with the same element and
+   * attribute code as CREATE_ELEMENT and SET_ATTR (so with the same refusals, reported once
+   * here rather than per clone). Returns the offset after the op.
+   */
+  private defineTemplate(w: Uint32Array, at: number, id: number): number {
+    const template = this.validator.definedTemplate(id)
+    const end = at + 2 + w[at + 1]
+    template.body = w.slice(at + 2, end)
+    const made = this.templateNodes
+    made.length = 0
+    const root = this.buildTemplate(template.body, made)
+    for (let i = 0; i < template.eventTypeIds.length; i++) template.eventTypes.push(this.table.strings[template.eventTypeIds[i]]!)
+    // Cloning is trusted only if the clone's preorder walk would meet the nodes made, one for one.
+    let i = 0
+    let node: Node | null = root
+    while (node !== null && i < made.length && node === made[i]) {
+      i++
+      node = nextInPreorder(node, root)
+    }
+    template.clonable = node === null && i === made.length
+    template.root = root
+    this.table.templates[id] = template
+    made.length = 0
+    return end
+  }
+
+  /** Preorder nodes of the template being built (scratch). */
+  private readonly templateNodes: Node[] = []
+
+  /** Builds a template body's tree; pushes its nodes in preorder onto `made`. */
+  private buildTemplate(body: Uint32Array, made: Node[]): Node {
+    const open: Node[] = []
+    const expected: number[] = []
+    for (let p = 0; p < body.length;) {
+      const head = body[p]
+      let node: Node
+      let children = 0
+      if (head === TEMPLATE_TEXT) {
+        node = document.createTextNode("")
+        p++
+      } else {
+        const attrs = (head >>> 8) & 0xff
+        const el = this.createElement((head >>> 2) & 63, body[p + 2])
+        children = body[p + 1]
+        let q = p + 3
+        for (let i = 0; i < attrs; i++, q += 2) this.setAttribute(el, body[q], body[q + 1])
+        node = el
+        p = q + 2 * (head >>> 16)
+      }
+      made.push(node)
+      if (open.length > 0) {
+        open[open.length - 1].appendChild(node)
+        expected[expected.length - 1]--
+      }
+      if (children > 0) {
+        open.push(node)
+        expected.push(children)
+      }
+      while (expected.length > 0 && expected[expected.length - 1] === 0) {
+        open.pop()
+        expected.pop()
+      }
+    }
+    return made[0]
+  }
+
+  /**
+   * CLONE_TEMPLATE: one `cloneNode(true)`, then a preorder walk of the clone that gives each
+   * node its id (and each text slot its text), the template's events, and one insertion.
+   * Returns the offset after the op.
+   */
+  private cloneTemplate(w: Uint32Array, at: number, id: number): number {
+    const template = this.table.templates[id]!
+    const strings = this.table.strings
+    const kinds = template.kinds
+    const ids = at + 4
+    let text = ids + template.nodeCount
+    let root: Node
+    if (template.clonable) {
+      root = template.root!.cloneNode(true)
+      let node: Node | null = root
+      for (let i = 0; node !== null; i++) {
+        this.addNode(w[ids + i], node, kinds[i])
+        if (kinds[i] === KIND_TEXT) (node as Text).data = strings[w[text++]]!
+        node = nextInPreorder(node, root)
+      }
+    } else {
+      // Cold: a template cloneNode would not reproduce node for node (see Template.clonable).
+      const made = this.templateNodes
+      made.length = 0
+      root = this.buildTemplate(template.body!, made)
+      for (let i = 0; i < made.length; i++) {
+        this.addNode(w[ids + i], made[i], kinds[i])
+        if (kinds[i] === KIND_TEXT) (made[i] as Text).data = strings[w[text++]]!
+      }
+      made.length = 0
+    }
+    for (let i = 0; i < template.eventNodes.length; i++) {
+      this.setEvent(w[ids + template.eventNodes[i]], template.eventTypes[i], template.eventFlags[i] | EVENT_HANDLED)
+    }
+    const parent = this.table.nodes[w[at + 2]]!
+    const ref = w[at + 3]
+    if (ref === 0) parent.appendChild(root)
+    else parent.insertBefore(root, this.table.nodes[ref]!)
+    return at + 4 + template.nodeCount + template.textCount
   }
 
   // ---- refusals (cold: only for attributes whose name needs a look at the value) -------
@@ -406,6 +530,19 @@ export class Applier {
       } else this.handlerCounts.set(type, count - 1)
     }
   }
+}
+
+/** The node after `node` in a preorder walk of `root`'s subtree, or null at its end. */
+function nextInPreorder(node: Node, root: Node): Node | null {
+  const first = node.firstChild
+  if (first !== null) return first
+  let at: Node | null = node
+  while (at !== null && at !== root) {
+    const next: Node | null = at.nextSibling
+    if (next !== null) return next
+    at = at.parentNode
+  }
+  return null
 }
 
 /**

@@ -30,6 +30,8 @@ export class NodeTable {
    * class, attributeName bits). Asked once per string id, when first needed; cleared with `names`.
    */
   values: Uint8Array<ArrayBuffer> = new Uint8Array(1024)
+  /** Template id → template (DEFINE_TEMPLATE), for the root's life. */
+  readonly templates: Array<Template | null> = []
 
   constructor(container: Element) {
     this.nodes[0] = container
@@ -46,4 +48,44 @@ export function grow<T extends Table>(array: T, index: number): T {
   const grown = new (array.constructor as new (length: number) => T)(size)
   grown.set(array as never)
   return grown
+}
+
+/**
+ * A template of DEFINE_TEMPLATE: its shape, which the validator reads from the words, and
+ * (once applied) its detached DOM tree, which CLONE_TEMPLATE clones. Arrays are by preorder
+ * index; made once per template, so plain arrays.
+ */
+export class Template {
+  /** The built tree; null until the applier runs the DEFINE_TEMPLATE op. */
+  root: Node | null = null
+  /** The DEFINE_TEMPLATE body, kept to build a clone node by node when `cloneNode` cannot be trusted. */
+  body: Uint32Array<ArrayBuffer> | null = null
+  /**
+   * True if a clone of `root` walked in preorder meets exactly the nodes the body made (a
+   * `<template>`, whose appended children may go to its content, or a custom element that
+   * changes its children, breaks that): then CLONE_TEMPLATE clones; otherwise it builds.
+   */
+  clonable = false
+  /** Event types of `eventTypeIds`, resolved when the tree is built (the strings may be freed later). */
+  readonly eventTypes: string[] = []
+  readonly nodeCount: number
+  readonly textCount: number
+  /** KIND_ELEMENT or KIND_TEXT. */
+  readonly kinds: Uint8Array<ArrayBuffer>
+  /** Preorder index of the parent; -1 for the root. */
+  readonly parents: Int32Array<ArrayBuffer>
+  /** Per event: the preorder index of its element, its type's string id, its flags. */
+  readonly eventNodes: readonly number[]
+  readonly eventTypeIds: readonly number[]
+  readonly eventFlags: readonly number[]
+
+  constructor(textCount: number, kinds: Uint8Array<ArrayBuffer>, parents: Int32Array<ArrayBuffer>, eventNodes: readonly number[], eventTypeIds: readonly number[], eventFlags: readonly number[]) {
+    this.nodeCount = kinds.length
+    this.textCount = textCount
+    this.kinds = kinds
+    this.parents = parents
+    this.eventNodes = eventNodes
+    this.eventTypeIds = eventTypeIds
+    this.eventFlags = eventFlags
+  }
 }

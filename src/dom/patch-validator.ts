@@ -9,7 +9,9 @@ import {
   NS_MATHML,
   OP_APPEND,
   OP_CLEAR_CHILDREN,
+  OP_CLONE_TEMPLATE,
   OP_CREATE_ELEMENT,
+  OP_DEFINE_TEMPLATE,
   OP_CREATE_TEXT,
   OP_FREE_STRINGS,
   OP_INSERT_BEFORE,
@@ -27,10 +29,14 @@ import {
   OP_SET_TEXT,
   PROP_KIND_LAST,
   PROP_NUMBER,
-  PROP_STRING
+  PROP_STRING,
+  MAX_TEMPLATE_NODES,
+  MAX_TEMPLATES,
+  TEMPLATE_ELEMENT,
+  TEMPLATE_TEXT
 } from "../../protocol/opcodes.ts"
 import { checkHeader, opSize } from "../../protocol/patch-reader.ts"
-import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NODE_ID, type NodeTable } from "./node-table.ts"
+import { grow, KIND_ELEMENT, KIND_NONE, KIND_TEXT, MAX_ID, NODE_ID, type NodeTable, Template } from "./node-table.ts"
 import { classifyName, SAFE_CLASSIFIED, SAFE_EVENT_HANDLER, SAFE_NEVER } from "./url-safety.ts"
 
 /** Validation scratch values (see parentScratch). */
@@ -79,6 +85,9 @@ export class PatchValidator {
   private probeElement: Element | null = null
   private pass = 0
   private readonly decoder = new TextDecoder()
+  /** Templates defined by the list being checked (valid when their stamp equals `pass`); the applier takes them. */
+  private readonly templateStamp = new Uint32Array(MAX_TEMPLATES)
+  private readonly pendingTemplates: Array<Template | null> = []
 
   constructor(table: NodeTable) {
     this.table = table
@@ -92,6 +101,7 @@ export class PatchValidator {
     if (this.pass === 0) {
       this.nodeStamp.fill(0)
       this.stringStamp.fill(0)
+      this.templateStamp.fill(0)
       this.pass = 1
     }
     const opEnd = HEADER_WORDS + words[Header.OpWords]
@@ -129,10 +139,7 @@ export class PatchValidator {
     switch (code) {
       case OP_CREATE_ELEMENT:
         this.expectFreeId(w[at + 1], at, code)
-        if (arg > NS_MATHML) throw new MalformedPatchError(`unknown namespace ${arg}`, at)
-        this.expectString(w[at + 2], at)
-        this.expectName(w[at + 2], arg === NS_HTML ? NAME_TAG_ASKED : NAME_NS_TAG_ASKED, arg, at, code)
-        this.classify(w[at + 2])
+        this.checkTag(w[at + 2], arg, at, code)
         this.simulateNode(w[at + 1], KIND_ELEMENT, at)
         return
       case OP_CREATE_TEXT:
@@ -145,16 +152,13 @@ export class PatchValidator {
         this.expectString(w[at + 2], at)
         return
       case OP_SET_ATTR:
+        this.expectElement(w[at + 1], at, code)
+        this.checkAttr(w[at + 2], w[at + 3], at, code)
+        return
       case OP_SET_STYLE:
         this.expectElement(w[at + 1], at, code)
         this.expectString(w[at + 2], at)
         this.expectString(w[at + 3], at)
-        if (code === OP_SET_ATTR) {
-          this.classify(w[at + 2])
-          // A name refused whatever its value never reaches the DOM, so the DOM is not asked
-          // about it: under Trusted Types even the probe's setAttribute("onclick", "") is a violation.
-          if ((this.table.names[w[at + 2]] & (SAFE_EVENT_HANDLER | SAFE_NEVER)) === 0) this.expectName(w[at + 2], NAME_ATTR_ASKED, 0, at, code)
-        }
         return
       case OP_REMOVE_ATTR:
       case OP_REMOVE_STYLE:
@@ -210,7 +214,129 @@ export class PatchValidator {
           this.simulateString(w[i], 0)
         }
         return
+      case OP_DEFINE_TEMPLATE:
+        if (arg >= MAX_TEMPLATES) throw new MalformedPatchError(`template id ${arg} out of range`, at)
+        if (this.templateOf(arg) !== null) throw new MalformedPatchError(`template ${arg} is defined twice`, at)
+        this.pendingTemplates[arg] = this.checkTemplate(w, at + 2, at + size, code)
+        this.templateStamp[arg] = this.pass
+        return
+      case OP_CLONE_TEMPLATE:
+        this.checkClone(w, at, size, arg, code)
+        return
     }
+  }
+
+  /** The template DEFINE_TEMPLATE `id` of the list just validated defined (for the applier, while it applies that list). */
+  definedTemplate(id: number): Template {
+    return this.pendingTemplates[id]!
+  }
+
+  /** A template as the list sees it at this point: defined by it, or earlier; null if unknown. */
+  private templateOf(id: number): Template | null {
+    if (id >= MAX_TEMPLATES) return null
+    if (this.templateStamp[id] === this.pass) return this.pendingTemplates[id]!
+    return this.table.templates[id] ?? null
+  }
+
+  /** A tag (CREATE_ELEMENT, a template's element): a defined string the DOM accepts as a tag in `namespace`. */
+  private checkTag(tag: number, namespace: number, at: number, code: number): void {
+    if (namespace > NS_MATHML) throw new MalformedPatchError(`unknown namespace ${namespace}`, at)
+    this.expectString(tag, at)
+    this.expectName(tag, namespace === NS_HTML ? NAME_TAG_ASKED : NAME_NS_TAG_ASKED, namespace, at, code)
+    this.classify(tag)
+  }
+
+  /** An attribute (SET_ATTR, a template's element): defined strings, the name classified (the applier refuses unsafe ones by it). */
+  private checkAttr(name: number, value: number, at: number, code: number): void {
+    this.expectString(name, at)
+    this.expectString(value, at)
+    this.classify(name)
+    // A name refused whatever its value never reaches the DOM, so the DOM is not asked
+    // about it: under Trusted Types even the probe's setAttribute("onclick", "") is a violation.
+    if ((this.table.names[name] & (SAFE_EVENT_HANDLER | SAFE_NEVER)) === 0) this.expectName(name, NAME_ATTR_ASKED, 0, at, code)
+  }
+
+  /**
+   * Reads a DEFINE_TEMPLATE body (words start..end) as exactly one tree whose root is an
+   * element, checking every tag and attribute as CREATE_ELEMENT and SET_ATTR are checked.
+   * Iterative (a stack of open elements), so a deep body cannot overflow the call stack.
+   */
+  private checkTemplate(w: Uint32Array, start: number, end: number, code: number): Template {
+    const kinds: number[] = []
+    const parents: number[] = []
+    const eventNodes: number[] = []
+    const eventTypeIds: number[] = []
+    const eventFlags: number[] = []
+    /** Pairs: preorder index of an open element, children it still expects. */
+    const open: number[] = []
+    let textCount = 0
+    let p = start
+    do {
+      if (p >= end) throw new MalformedPatchError("template body ends inside its tree", p)
+      const index = kinds.length
+      if (index >= MAX_TEMPLATE_NODES) throw new MalformedPatchError(`template has more than ${MAX_TEMPLATE_NODES} nodes`, p)
+      const head = w[p]
+      const parent = open.length > 0 ? open[open.length - 2] : -1
+      let children = 0
+      if (head === TEMPLATE_TEXT) {
+        kinds.push(KIND_TEXT)
+        textCount++
+        p++
+      } else if ((head & 3) === TEMPLATE_ELEMENT) {
+        const namespace = (head >>> 2) & 63
+        const attrs = (head >>> 8) & 0xff
+        const events = head >>> 16
+        if (events > 0xff) throw new MalformedPatchError("template element with more than 255 events", p)
+        const next = p + 3 + 2 * attrs + 2 * events
+        if (next > end) throw new MalformedPatchError("template element runs past its op", p)
+        children = w[p + 1]
+        if (children > MAX_TEMPLATE_NODES) throw new MalformedPatchError(`template element with ${children} children`, p)
+        this.checkTag(w[p + 2], namespace, p, code)
+        let q = p + 3
+        for (let i = 0; i < attrs; i++, q += 2) this.checkAttr(w[q], w[q + 1], q, code)
+        for (let i = 0; i < events; i++, q += 2) {
+          this.expectString(w[q], q)
+          if (w[q + 1] > 0x7f) throw new MalformedPatchError(`template event flags ${w[q + 1]} out of range`, q)
+          eventNodes.push(index)
+          eventTypeIds.push(w[q])
+          eventFlags.push(w[q + 1])
+        }
+        kinds.push(KIND_ELEMENT)
+        p = next
+      } else throw new MalformedPatchError(`unknown template node word ${head}`, p)
+      parents.push(parent)
+      if (open.length > 0) open[open.length - 1]--
+      if (children > 0) open.push(index, children)
+      while (open.length > 0 && open[open.length - 1] === 0) open.length -= 2
+    } while (open.length > 0)
+    if (p !== end) throw new MalformedPatchError("template body has words after its tree", p)
+    if (kinds[0] !== KIND_ELEMENT) throw new MalformedPatchError("a template's root must be an element", start)
+    return new Template(textCount, Uint8Array.from(kinds), Int32Array.from(parents), eventNodes, eventTypeIds, eventFlags)
+  }
+
+  /** CLONE_TEMPLATE: a known template, one free and distinct id per node, a defined string per text slot, a parent and ref as INSERT_BEFORE's. */
+  private checkClone(w: Uint32Array, at: number, size: number, id: number, code: number): void {
+    const template = this.templateOf(id)
+    if (template === null) throw new MalformedPatchError(`CLONE_TEMPLATE of unknown template ${id}`, at)
+    if (size !== 4 + template.nodeCount + template.textCount) {
+      throw new MalformedPatchError(`CLONE_TEMPLATE of template ${id} needs ${template.nodeCount} ids and ${template.textCount} texts`, at)
+    }
+    const parent = w[at + 2]
+    const ref = w[at + 3]
+    if (parent !== CONTAINER_ID) this.expectElement(parent, at, code)
+    if (ref !== 0) {
+      this.expectNode(ref, KIND_NONE, at, code)
+      if (this.parentOf(ref) !== parent) throw new MalformedPatchError(`CLONE_TEMPLATE ref ${ref} is not a child of node ${parent}`, at)
+    }
+    const ids = at + 4
+    for (let i = 0; i < template.nodeCount; i++) {
+      // Free, and not an id taken earlier in this clone: each is simulated in use as it is checked.
+      this.expectFreeId(w[ids + i], ids + i, code)
+      this.simulateNode(w[ids + i], template.kinds[i], at)
+      if (i > 0) this.setParent(w[ids + i], w[ids + template.parents[i]], at)
+    }
+    for (let i = ids + template.nodeCount; i < at + size; i++) this.expectString(w[i], i)
+    this.setParent(w[ids], parent, at)
   }
 
   /** The simulated kind of a node id: the list's own changes first, then the table. */

@@ -9,6 +9,8 @@ import {
   NS_HTML,
   NS_SVG,
   OP_NAMES,
+  TEMPLATE_ELEMENT,
+  TEMPLATE_TEXT,
   PROP_NUMBER,
   PROP_STRING,
   PROP_TRUE,
@@ -52,6 +54,8 @@ type Call =
   | readonly ["setEvent", id: number, type: number, flags: number]
   | readonly ["removeEvent", id: number, type: number]
   | readonly ["freeStrings", ids: readonly number[]]
+  | readonly ["defineTemplate", template: number, body: readonly number[]]
+  | readonly ["cloneTemplate", template: number, parent: number, ref: number, slots: readonly number[]]
 
 interface GoldenCase {
   /** File name without `.json`. */
@@ -92,6 +96,21 @@ const CASES: readonly GoldenCase[] = [
   },
   { file: "15-remove-event", note: "REMOVE_EVENT: [op, id, type]", calls: [BEGIN, ["removeEvent", 3, 18]] },
   { file: "16-free-strings", note: "FREE_STRINGS: [op, count, id × count]", calls: [BEGIN, ["freeStrings", [9, 10]]] },
+  {
+    file: "17-define-template",
+    note: "DEFINE_TEMPLATE: [op | template<<8, count, body], template 2: <tr class=s13 onclick(s18, flags 1)><td>text</td><td/></tr> in preorder",
+    calls: [BEGIN, ["defineTemplate", 2, [
+      TEMPLATE_ELEMENT | (1 << 8) | (1 << 16), 2, 9, 12, 13, 18, EVENT_PREVENT_DEFAULT,
+      TEMPLATE_ELEMENT, 1, 10,
+      TEMPLATE_TEXT,
+      TEMPLATE_ELEMENT, 0, 10
+    ]]]
+  },
+  {
+    file: "18-clone-template",
+    note: "CLONE_TEMPLATE: [op | template<<8, count, parent, ref, id × nodes, text × texts], template 2 (4 nodes, 1 text) appended to node 3",
+    calls: [BEGIN, ["cloneTemplate", 2, 3, 0, [20, 21, 22, 23, 11]]]
+  },
   {
     file: "multi-op-with-strings",
     note: "A whole commit: header flags, ops of several sizes, and a string section with an empty, a non-ASCII and an emoji string (byte length not a multiple of 4)",
@@ -147,6 +166,12 @@ function run(calls: readonly Call[]): ArrayBuffer {
       case "setEvent": w.setEvent(call[1], call[2], call[3]); break
       case "removeEvent": w.removeEvent(call[1], call[2]); break
       case "freeStrings": w.freeStrings(call[1], call[1].length); break
+      case "defineTemplate": w.defineTemplate(call[1], call[2], call[2].length); break
+      case "cloneTemplate": {
+        const at = w.cloneTemplate(call[1], call[2], call[3], call[4].length)
+        call[4].forEach((word, i) => w.setWord(at + i, word))
+        break
+      }
     }
   }
   return w.finish()
@@ -166,6 +191,8 @@ function expectedOp(call: Call): DecodedOp | null {
     case "releaseNodes":
     case "freeStrings":
       return { op: name, arg: 0, operands: [...call[1]] }
+    case "defineTemplate": return { op: name, arg: call[1], operands: [...call[2]] }
+    case "cloneTemplate": return { op: name, arg: call[1], operands: [call[2], call[3], ...call[4]] }
     default:
       return { op: name, arg: 0, operands: (call.slice(1) as number[]) }
   }

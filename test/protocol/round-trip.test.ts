@@ -81,6 +81,16 @@ const OP_CASES: OpCase[] = [
     expected: op("RELEASE_NODES", 0, [1, 2])
   },
   { name: "freeStrings one", write: (w) => w.freeStrings([30], 1), expected: op("FREE_STRINGS", 0, [30]) },
+  { name: "defineTemplate", write: (w) => w.defineTemplate(3, [1, 0, 5], 3), expected: op("DEFINE_TEMPLATE", 3, [1, 0, 5]) },
+  {
+    name: "cloneTemplate",
+    write: (w) => {
+      const at = w.cloneTemplate(3, 1, 0, 2)
+      w.setWord(at, 40)
+      w.setWord(at + 1, 41)
+    },
+    expected: op("CLONE_TEMPLATE", 3, [1, 0, 40, 41])
+  },
   { name: "freeStrings many", write: (w) => w.freeStrings([30, 31, 0], 3), expected: op("FREE_STRINGS", 0, [30, 31, 0]) },
   // Extremes: full u32 operands and a full 24-bit argument survive unchanged.
   { name: "u32 operands", write: (w) => w.setAttr(U32_MAX, U32_MAX - 1, 0), expected: op("SET_ATTR", 0, [U32_MAX, U32_MAX - 1, 0]) },

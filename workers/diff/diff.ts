@@ -2,7 +2,8 @@ import { NS_HTML, NS_MATHML, NS_SVG } from "../../protocol/opcodes.ts"
 import { mountChildren, mountChunk, patchChildren } from "./children.ts"
 import { toVNode } from "../h.ts"
 import { ComponentInstance } from "../components/instance.ts"
-import { markProps, mountProps, patchProps } from "./props.ts"
+import { eventType, isEventName, isHandler, markProps, mountProps, patchProps } from "./props.ts"
+import { TEMPLATE_MOUNTED, TEMPLATE_NOT_YET, type TemplateInfo } from "./templates.ts"
 import { builtinOf, type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
 import {
   type Child,
@@ -42,6 +43,13 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
     case VNODE_ELEMENT: {
       const tag = vnode.type as string
       const ns = childNamespace(namespace, tag)
+      let tried = -1
+      if (ns === NS_HTML && ctx.templates.enabled && ctx.templates.suppressed === 0) {
+        tried = mountTemplate(ctx, vnode, parent, ref)
+        if (tried === TEMPLATE_MOUNTED) break
+        // A static shape mounted plainly: its descendants are static too, not worth a key walk each.
+        if (tried === TEMPLATE_NOT_YET) ctx.templates.suppressed++
+      }
       const id = ctx.ids.allocate()
       vnode.id = id
       vnode.namespace = ns
@@ -50,6 +58,7 @@ export function mount(ctx: RenderContext, vnode: VNode, parent: number, ref: num
       mountProps(ctx, vnode)
       // Children first, into the detached element: one insertion into the live DOM.
       if (vnode.children.length > 0) mountChildren(ctx, vnode.children as VNode[], id, 0, tag === "foreignObject" ? NS_HTML : ns, tag, true)
+      if (tried === TEMPLATE_NOT_YET) ctx.templates.suppressed--
       insert(ctx, parent, id, ref)
       break
     }
@@ -233,6 +242,51 @@ export function firstDomIdFrom(list: readonly VNode[], from: number, anchor: num
     if (id !== 0) return id
   }
   return anchor
+}
+
+/**
+ * Mounts an HTML element's subtree as a clone of a template if its shape is one (templates.ts):
+ * one CLONE_TEMPLATE with an id per node and a string per text, in preorder. Otherwise
+ * says why not (TEMPLATE_NOT_SHAPE, TEMPLATE_NOT_YET) and writes nothing.
+ */
+function mountTemplate(ctx: RenderContext, vnode: VNode, parent: number, ref: number): number {
+  const templates = ctx.templates
+  const template = templates.templateFor(vnode, ctx.writer, ctx.strings)
+  if (template === null) return templates.lastAnswer
+  const at = ctx.writer.cloneTemplate(template.id, parent, ref, template.nodeCount + template.textCount)
+  templates.idAt = at
+  templates.textAt = at + template.nodeCount
+  mountClone(ctx, vnode, template)
+  return TEMPLATE_MOUNTED
+}
+
+/** Gives the nodes of a cloned subtree their ids (and texts their strings) in preorder, as `mount` would. */
+function mountClone(ctx: RenderContext, vnode: VNode, template: TemplateInfo): void {
+  const templates = ctx.templates
+  const writer = ctx.writer
+  const id = ctx.ids.allocate()
+  vnode.id = id
+  ctx.nodes[id] = vnode
+  writer.setWord(templates.idAt++, id)
+  if (vnode.kind === VNODE_TEXT) {
+    writer.setWord(templates.textAt++, ctx.strings.intern(vnode.text, writer))
+    return
+  }
+  vnode.namespace = NS_HTML
+  if (template.hasEvents) {
+    const props = vnode.props
+    for (const name in props) {
+      if (!isEventName(name) || !isHandler(props[name])) continue
+      const type = eventType(name)
+      if (type !== null) ctx.eventProps.set(type, name)
+    }
+  }
+  const children = vnode.children as VNode[]
+  for (let i = 0; i < children.length; i++) {
+    let child = children[i]
+    if (child.id !== 0 || child.rendered !== null) children[i] = child = cloneVNode(child)
+    mountClone(ctx, child, template)
+  }
 }
 
 function insert(ctx: RenderContext, parent: number, id: number, ref: number): void {

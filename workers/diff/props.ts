@@ -60,11 +60,11 @@ export function handlerProp(props: Props, name: string, type: string): unknown {
 }
 
 /** True if a handler prop value means "handle this event". */
-function isHandler(value: unknown): boolean {
+export function isHandler(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false
 }
 
-function eventFlags(value: unknown): number {
+export function eventFlags(value: unknown): number {
   if (typeof value !== "object" || value === null) return 0
   const spec = value as { preventDefault?: boolean; stopPropagation?: boolean }
   return (spec.preventDefault === true ? EVENT_PREVENT_DEFAULT : 0) | (spec.stopPropagation === true ? EVENT_STOP_PROPAGATION : 0)

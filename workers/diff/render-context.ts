@@ -1,6 +1,7 @@
 import { PatchWriter } from "../../protocol/patch-writer.ts"
 import { NodeIds } from "./node-ids.ts"
 import { StringTable } from "./string-table.ts"
+import { TEMPLATES_BY_DEFAULT, TemplateTable } from "./templates.ts"
 import { type BoundaryInstance, type ComponentInstance, type InstanceHost, PendingEffects, ResourceCache } from "../components/instance.ts"
 import type { VNode } from "../vnode.ts"
 
@@ -12,6 +13,8 @@ export interface RenderContext {
   readonly writer: PatchWriter
   readonly strings: StringTable
   readonly ids: NodeIds
+  /** Subtrees sent as templates (templates.ts). */
+  readonly templates: TemplateTable
   /** Node id → the vnode mounted there (elements and text), for events. */
   readonly nodes: Array<VNode | undefined>
   /** Event type → the prop name that handles it (`click` → `onClick`). */
@@ -76,11 +79,15 @@ export interface ChunkWork {
 /** Marks a ChunkWork pair on the work stack. */
 export const MOUNT_CHUNK: VNode = Object.freeze({}) as VNode
 
-export function createRenderContext(): RenderContext {
+export function createRenderContext(templates: boolean = TEMPLATES_BY_DEFAULT): RenderContext {
+  const strings = new StringTable()
+  const table = new TemplateTable(templates)
+  strings.templates = table
   return {
     writer: new PatchWriter(),
-    strings: new StringTable(),
+    strings,
     ids: new NodeIds(),
+    templates: table,
     nodes: [],
     eventProps: new Map(),
     work: [],

@@ -15,7 +15,7 @@ const BUFFER_POOL_LIMIT = 8
  * rollback. Knows nothing of models, messages or threads, so tests drive it directly.
  */
 export class Renderer {
-  readonly ctx: RenderContext = createRenderContext()
+  readonly ctx: RenderContext
   private tree: VNode[] = []
   /** The top-level vnodes of the commit in progress. */
   private next: VNode[] | null = null
@@ -23,8 +23,10 @@ export class Renderer {
   private commitId = 0
   readonly rootId: number
 
-  constructor(rootId: number) {
+  /** `options.templates`: send repeated subtrees as templates (templates.ts); on by default. */
+  constructor(rootId: number, options?: { readonly templates?: boolean }) {
     this.rootId = rootId
+    this.ctx = createRenderContext(options?.templates)
   }
 
   /** The mounted top-level vnodes. */
@@ -57,6 +59,7 @@ export class Renderer {
   begin(view: () => Child, lane: number, eventSeq: number): void {
     const ctx = this.ctx
     this.clearSideEffects()
+    ctx.templates.suppressed = 0
     ctx.lane = lane
     ctx.writer.begin(this.pool.pop() ?? null, this.rootId, this.commitId + 1, lane, eventSeq)
     try {

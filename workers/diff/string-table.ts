@@ -1,4 +1,5 @@
 import type { PatchWriter } from "../../protocol/patch-writer.ts"
+import type { TemplateTable } from "./templates.ts"
 
 const MIN_SWEEP_SIZE = 1024
 
@@ -17,6 +18,11 @@ export class StringTable {
   private readonly definedNow: string[] = []
   private liveAfterSweep = 0
   private nodesAtSweep = 0
+  /**
+   * The root's templates, which are rolled back with the strings: a savepoint's string mark
+   * also covers the templates defined since (one mark for both definition tables).
+   */
+  templates: TemplateTable | null = null
 
   /** The id of `text`, defining it in the open patch list if the main thread lacks it. */
   intern(text: string, writer: PatchWriter): number {
@@ -36,6 +42,7 @@ export class StringTable {
 
   commit(): void {
     this.definedNow.length = 0
+    this.templates?.commit()
   }
 
   /** The open patch list was thrown away: forget the strings it would have defined. */
@@ -45,12 +52,15 @@ export class StringTable {
 
   /** Strings defined so far in the open commit (see `rewind`). */
   get definedMark(): number {
-    return this.definedNow.length
+    // Templates (at most 256) above bit 32, strings below.
+    return (this.templates === null ? 0 : this.templates.definedMark * 4294967296) + this.definedNow.length
   }
 
   /** Forgets the strings defined after the mark (their definitions were rewound in the writer). */
   rewind(mark: number): void {
-    const undone = this.definedNow.splice(mark)
+    const strings = mark % 4294967296
+    if (this.templates !== null) this.templates.rewind((mark - strings) / 4294967296)
+    const undone = this.definedNow.splice(strings)
     for (const text of undone) {
       this.free.push(this.ids.get(text)!)
       this.ids.delete(text)
