@@ -10,6 +10,10 @@
 // - long tasks (PerformanceObserver "longtask") and long animation frames ("long-animation-frame",
 //   with their script and style/layout split), and the gaps between consecutive
 //   requestAnimationFrame callbacks.
+// - when #tick changes (MutationObserver): when each re-render of the grid is in the DOM.
+// - Shuttle on a cross-origin isolated page: its commit-ring doorbells ({ t: "ring" } messages
+//   from the worker), and how many of those commits the page had drained from the ring and
+//   applied before the doorbell arrived.
 //
 // The listeners do as little as they can: a performance.now() and a push.
 ;(() => {
@@ -35,10 +39,19 @@
     commitAt: [],
     /** Shuttle: DOM input events forwarded to the worker, { seq, at } (at: epoch ms). */
     posted: [],
-    keyPaints: []
+    keyPaints: [],
+    /** #tick's text each time it changed, with the time: { value, at }. */
+    ticks: [],
+    /** Shuttle's commit-ring doorbells seen, and those whose commit was applied already. */
+    doorbells: 0,
+    drainedBeforeDoorbell: 0,
+    /** Shuttle's credits posted: { eventSeq, at }. */
+    credits: []
   }
   let echoNode = null
   let observer = null
+  let tickNode = null
+  let tickObserver = null
 
   addEventListener("keydown", (event) => {
     const now = performance.now()
@@ -58,8 +71,39 @@
     if (state.running && message !== null && typeof message === "object" && message.t === "event" && message.event?.type === "input") {
       state.posted.push({ seq: message.seq, at: performance.timeOrigin + performance.now() })
     }
+    // Shuttle's credits (docs/lanes.md): the page lets the worker render one non-urgent commit.
+    if (state.running && message !== null && typeof message === "object" && message.t === "credit") {
+      state.credits.push({ eventSeq: message.eventSeq, at: performance.now() })
+    }
     return postMessage.call(this, message, ...rest)
   }
+
+  // Shuttle's page receives the worker's messages on a MessagePort (onmessage). A
+  // { t: "ring", commitId } doorbell says the commit went through the shared ring; the page
+  // may have drained and applied it already, at an event or a frame (commit ids count from 1
+  // per worker, and root.stats.commits counts the commits applied).
+  const onmessage = Object.getOwnPropertyDescriptor(MessagePort.prototype, "onmessage")
+  Object.defineProperty(MessagePort.prototype, "onmessage", {
+    configurable: true,
+    enumerable: onmessage.enumerable,
+    get() {
+      return onmessage.get.call(this)
+    },
+    set(handler) {
+      const wrapped = typeof handler === "function"
+        ? function (event) {
+          const data = event.data
+          if (state.running && data !== null && typeof data === "object" && data.t === "ring") {
+            state.doorbells++
+            const applied = window.lanesDemo?.root?.stats?.commits
+            if (applied !== undefined && applied >= data.commitId) state.drainedBeforeDoorbell++
+          }
+          return handler.call(this, event)
+        }
+        : handler
+      onmessage.set.call(this, wrapped)
+    }
+  })
 
   const observe = (type, onEntry, options = {}) => {
     if (!PerformanceObserver.supportedEntryTypes.includes(type)) return false
@@ -119,6 +163,24 @@
     checkEcho()
   }
 
+  const checkTick = () => {
+    if (!state.running || tickNode === null) return
+    const value = tickNode.textContent ?? ""
+    const last = state.ticks[state.ticks.length - 1]
+    if (last === undefined || last.value !== value) state.ticks.push({ value, at: performance.now() })
+  }
+
+  const attachTick = () => {
+    const node = document.getElementById("tick")
+    if (node === tickNode) return
+    tickObserver?.disconnect()
+    tickNode = node
+    if (node === null) return
+    tickObserver = new MutationObserver(checkTick)
+    tickObserver.observe(node, { childList: true, characterData: true, subtree: true })
+    checkTick()
+  }
+
   const onFrame = (time) => {
     if (!state.running) return
     if (state.lastFrame > 0) {
@@ -132,6 +194,8 @@
     state.frameCount++
     attachEcho()
     checkEcho()
+    attachTick()
+    checkTick()
     requestAnimationFrame(onFrame)
   }
 
@@ -155,7 +219,11 @@
         commitsAtStart: window.lanesDemo?.commits.length ?? 0,
         commitAt: [],
         posted: [],
-        keyPaints: []
+        keyPaints: [],
+        ticks: [],
+        doorbells: 0,
+        drainedBeforeDoorbell: 0,
+        credits: []
       })
       // Shuttle's lanes demo pushes every commit's stats into lanesDemo.commits from its
       // onCommit hook, right after the apply: stamp each push with the time.
@@ -167,16 +235,22 @@
         }
       }
       echoNode = null
+      tickNode = null
       attachEcho()
+      attachTick()
       requestAnimationFrame(onFrame)
     },
     stop() {
       checkEcho()
+      checkTick()
       state.running = false
       state.stoppedAt = performance.now()
       observer?.disconnect()
       observer = null
       echoNode = null
+      tickObserver?.disconnect()
+      tickObserver = null
+      tickNode = null
     },
     /** Everything measured, as plain data; times are performance.now() milliseconds. */
     result() {
@@ -197,6 +271,11 @@
         supports,
         posted: state.posted,
         keyPaints: state.keyPaints,
+        ticks: state.ticks,
+        doorbells: state.doorbells,
+        drainedBeforeDoorbell: state.drainedBeforeDoorbell,
+        credits: state.credits,
+        crossOriginIsolated: globalThis.crossOriginIsolated === true,
         commits: window.lanesDemo?.commits.slice(state.commitsAtStart).map((c, i) => ({ ...c, appliedAt: state.commitAt[i] ?? null })) ?? null
       }
     }
