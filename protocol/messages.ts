@@ -51,6 +51,8 @@ export interface CommitInfo {
   readonly interruptions: number
   /** The lane had waited past its timeout (or a flush was waiting) and rendered unsliced. */
   readonly expired: boolean
+  /** The id of the page's credit this commit spent (Default, Transition and Idle commits that did not expire). */
+  readonly credit?: number
   /** The worker's tables after this commit: watch them to see memory stay flat. */
   readonly worker?: WorkerTables
 }
@@ -92,7 +94,7 @@ export type ToWorker =
    * The page can apply one Default, Transition or Idle commit before anything urgent: its
    * queue is empty and input is quiet. Void if a discrete event after `eventSeq` reached the worker.
    */
-  | { readonly t: "credit"; readonly eventSeq: number }
+  | { readonly t: "credit"; readonly id: number; readonly eventSeq: number }
   | { readonly t: "lanes"; readonly settings: LaneSettings }
 
 /** Worker → main, on the data port. */

@@ -58,6 +58,8 @@ export class CommitPipeline {
   private readonly infos = new Map<number, CommitInfo>()
   /** Ring commits applied before their doorbell: what onCommit will report with its stats. */
   private readonly unreported = new Map<number, { readonly patchBytes: number; readonly applyMs: number }>()
+  /** Ring commits drained before their doorbell brought their stats. */
+  private readonly drainedEarly = new Set<number>()
   /** Frames left to poll the ring for an answer to an event. */
   private pollFrames = 0
   private firstApplied = false
@@ -85,6 +87,7 @@ export class CommitPipeline {
     this.order = new CommitOrder(this.reader)
     this.infos.clear()
     this.unreported.clear()
+    this.drainedEarly.clear()
     this.pollFrames = 0
   }
 
@@ -103,8 +106,14 @@ export class CommitPipeline {
 
   /** The worker put commit `commitId` in the ring: drain it (if not done yet), and report its stats. */
   doorbell(commitId: number, info: CommitInfo): void {
-    const applied = this.unreported.get(commitId)
-    if (applied !== undefined) {
+    if (this.drainedEarly.delete(commitId)) {
+      this.host.arrived(info)
+      const applied = this.unreported.get(commitId)
+      if (applied === undefined) {
+        // Still waiting for its frame: `apply` takes these stats.
+        this.infos.set(commitId, info)
+        return
+      }
       this.unreported.delete(commitId)
       this.report(info, commitId, applied.patchBytes, applied.applyMs)
       return
@@ -121,9 +130,14 @@ export class CommitPipeline {
     for (let buffer = this.nextInOrder(); buffer !== null; buffer = this.nextInOrder()) {
       const commitId = commitIdOf(buffer)
       let info = this.infos.get(commitId)
-      if (info === undefined) info = headerInfo(buffer)
-      else this.infos.delete(commitId)
-      this.host.arrived(info)
+      if (info === undefined) {
+        // From the ring, ahead of its doorbell: paced by the lane in its header until the stats come.
+        info = headerInfo(buffer)
+        this.drainedEarly.add(commitId)
+      } else {
+        this.infos.delete(commitId)
+        this.host.arrived(info)
+      }
       this.queue.push(buffer, info)
     }
   }

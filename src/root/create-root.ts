@@ -125,7 +125,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   }, tuning.frameBudgetMs)
   const credits = new CreditGate({
     canApply: () => session !== null && pipeline.committed && pipeline.length === 0,
-    grant: (seq) => void post({ t: "credit", eventSeq: seq }),
+    grant: (id, seq) => void post({ t: "credit", id, eventSeq: seq }),
     eventSeq: () => eventSeq,
     now: () => performance.now()
   }, tuning.inputQuietMs)

@@ -1,20 +1,20 @@
-import { LANE_DEFAULT } from "../../protocol/lanes.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
 
 /** What the gate needs from its root. */
 export interface CreditHost {
   /** The page could apply a commit now, before anything urgent: no commit waits, a worker runs and has committed. */
   canApply(): boolean
-  /** Sends the credit: valid until a discrete event after `eventSeq` reaches the worker. */
-  grant(eventSeq: number): void
+  /** Sends credit `id`: valid until a discrete event after `eventSeq` reaches the worker. */
+  grant(id: number, eventSeq: number): void
   /** Sequence number of the last DOM event sent. */
   eventSeq(): number
   now(): number
 }
 
-/** A Default, Transition or Idle commit that was not forced by expiry or a flush: it spent the credit. */
-export function spendsCredit(info: CommitInfo): boolean {
-  return info.lane >= LANE_DEFAULT && !info.expired
+/** Input the browser has queued but not dispatched yet (Chromium's `navigator.scheduling.isInputPending`). */
+function inputPending(): boolean {
+  const scheduling = (globalThis as { navigator?: { scheduling?: { isInputPending?: () => boolean } } }).navigator?.scheduling
+  return scheduling?.isInputPending?.() === true
 }
 
 /**
@@ -31,6 +31,8 @@ export function spendsCredit(info: CommitInfo): boolean {
 export class CreditGate {
   private readonly host: CreditHost
   private outstanding = false
+  /** Id of the last credit granted: a commit names the credit it spent, so an older, voided one does not count. */
+  private lastId = 0
   private lastInputAt = Number.NEGATIVE_INFINITY
   private timer: ReturnType<typeof setTimeout> | null = null
   quietMs: number
@@ -58,8 +60,13 @@ export class CreditGate {
       this.wakeAfter(this.quietMs - quietFor)
       return
     }
+    // Keys waiting behind a long frame have not reached the page's handlers yet: not quiet.
+    if (inputPending()) {
+      this.wakeAfter(this.quietMs)
+      return
+    }
     this.outstanding = true
-    this.host.grant(this.host.eventSeq())
+    this.host.grant(++this.lastId, this.host.eventSeq())
   }
 
   /** A discrete event was sent: the worker voids the credit; a new one follows once input is quiet. */
@@ -69,9 +76,9 @@ export class CreditGate {
     this.wakeAfter(this.quietMs)
   }
 
-  /** A commit arrived; if it spent the credit, the next is granted once it is applied. */
+  /** A commit's stats arrived; if it spent the outstanding credit, the next is granted once it is applied. */
   received(info: CommitInfo): void {
-    if (spendsCredit(info)) this.outstanding = false
+    if (info.credit === this.lastId) this.outstanding = false
   }
 
   /** A new worker starts with no credit (the page grants one after its first commit). */

@@ -3,23 +3,30 @@ import { LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.t
 import type { CommitInfo } from "../../protocol/messages.ts"
 import { CreditGate } from "../../src/root/credit-gate.ts"
 
-function info(lane: number, expired = false): CommitInfo {
-  return { lane, messages: 1, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired }
+/** A commit's stats; `credit`: the id of the credit it spent, if it spent one. */
+function info(lane: number, credit?: number): CommitInfo {
+  const base = { lane, messages: 1, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: credit === undefined && lane >= LANE_DEFAULT }
+  return credit === undefined ? base : { ...base, credit }
 }
 
 function setup(quietMs = 100) {
   const grants: number[] = []
+  const ids: number[] = []
   let queued = 0
   let seq = 0
   const gate = new CreditGate({
     canApply: () => queued === 0,
-    grant: (eventSeq) => void grants.push(eventSeq),
+    grant: (id, eventSeq) => {
+      ids.push(id)
+      grants.push(eventSeq)
+    },
     eventSeq: () => seq,
     now: () => Date.now()
   }, quietMs)
   return {
     gate,
     grants,
+    ids,
     setQueued(n: number) {
       queued = n
     },
@@ -46,9 +53,26 @@ describe("credit gate", () => {
     t.gate.received(info(LANE_SYNC))
     t.gate.offer()
     expect(t.grants).toEqual([0])
-    t.gate.received(info(LANE_TRANSITION))
+    t.gate.received(info(LANE_TRANSITION, 1))
     t.gate.offer()
     expect(t.grants).toEqual([0, 0])
+    expect(t.ids).toEqual([1, 2])
+  })
+
+  it("a commit that spent an older credit, voided since, does not count as spending the one outstanding", () => {
+    const t = setup(100)
+    t.gate.offer()
+    t.sendEvent()
+    vi.advanceTimersByTime(100)
+    expect(t.ids).toEqual([1, 2])
+    // The worker had spent credit 1 before the keystroke voided it; credit 2 is still held.
+    t.gate.received(info(LANE_TRANSITION, 1))
+    expect(t.gate.granted).toBe(true)
+    t.gate.offer()
+    expect(t.ids).toEqual([1, 2])
+    t.gate.received(info(LANE_TRANSITION, 2))
+    t.gate.offer()
+    expect(t.ids).toEqual([1, 2, 3])
   })
 
   it("grants nothing while a commit waits to be applied", () => {
@@ -79,7 +103,7 @@ describe("credit gate", () => {
   it("an expired or flushed commit does not spend the credit", () => {
     const t = setup()
     t.gate.offer()
-    t.gate.received(info(LANE_DEFAULT, true))
+    t.gate.received(info(LANE_DEFAULT))
     expect(t.gate.granted).toBe(true)
   })
 

@@ -79,6 +79,8 @@ export class RootRuntime<Model, Msg, R> {
    * a page behind on layout gets one commit for the backlog instead of one per message.
    */
   private credit = false
+  /** The id of the credit held, named in the commit that spends it. */
+  private creditId = 0
   /** The commit ring, when the page is cross-origin isolated: commits that fit skip the port's queue. */
   private ring: CommitRingWriter | null = null
   /** Sequence number of the last discrete (Sync-lane) DOM event: a credit granted before it is void. */
@@ -183,8 +185,12 @@ export class RootRuntime<Model, Msg, R> {
   /** Transfers a patch list to the main thread, with its stats and the worker's table sizes. */
   private postCommit(buffer: ArrayBuffer, info: CommitInfo): void {
     // The page applies it before granting the next credit (Sync, Continuous and expired commits are pushed).
-    if (info.lane >= LANE_DEFAULT && !info.expired) this.credit = false
-    const stats = { ...info, worker: this.workerTables() }
+    let spent: number | undefined
+    if (info.lane >= LANE_DEFAULT && !info.expired) {
+      spent = this.creditId
+      this.credit = false
+    }
+    const stats = spent === undefined ? { ...info, worker: this.workerTables() } : { ...info, worker: this.workerTables(), credit: spent }
     if (this.ring !== null) {
       // The page drains the ring at its next event or frame, without waiting for this
       // message in its queue; the message is only the doorbell and the stats.
@@ -222,6 +228,7 @@ export class RootRuntime<Model, Msg, R> {
         // Void if the user acted since the page granted it: the page grants again once input is quiet.
         if (data.eventSeq < this.lastDiscreteEvent) break
         this.credit = true
+        this.creditId = data.id
         // A backlog held back meanwhile renders now, as one batch.
         if (this.scheduler.pending > 0) this.requestRender()
         break
