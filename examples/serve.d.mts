@@ -10,4 +10,5 @@ export interface ExampleServer {
   close(): Promise<void>
 }
 
-export declare function startServer(options?: { port?: number; root?: string }): Promise<ExampleServer>
+/** `isolation`: serve COOP/COEP so pages are cross-origin isolated (default on unless SHUTTLE_ISOLATION=off). */
+export declare function startServer(options?: { port?: number; root?: string; isolation?: boolean }): Promise<ExampleServer>
