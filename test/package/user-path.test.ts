@@ -260,8 +260,9 @@ describe("a user's path: the packed tarball, installed into an empty folder, wit
     const files = entries.map((e) => e.replace(/^package\//, ""))
     expect(files).toContain("package.json")
     expect(files).toContain("README.md")
+    expect(files).toContain("LICENSE")
     // Only the library: no tests, examples, benchmarks or configs.
-    expect(files.filter((f) => !/^(dist|src|workers|protocol)\//.test(f) && f !== "package.json" && f !== "README.md")).toEqual([])
+    expect(files.filter((f) => !/^(dist|src|workers|protocol)\//.test(f) && f !== "package.json" && f !== "README.md" && f !== "LICENSE")).toEqual([])
 
     const pkg = JSON.parse(readFileSync(installed("shuttle-ui", "package.json"), "utf8")) as {
       exports: Record<string, string | Record<string, string>>
