@@ -29,6 +29,38 @@ interface FaultsWindow {
   }
 }
 
+/** What a crash test's page reports after the restart. */
+interface RecoveryRun {
+  readonly outcomes: { readonly before: readonly string[] }
+  readonly errors: readonly string[]
+  readonly workers: number
+  readonly restarts: number
+  readonly acknowledged: Counters
+  readonly journalAtCrash: number
+  readonly after: Counters
+  readonly sent: { readonly direct: number; readonly incLater: number; readonly ticks: number }
+  readonly rows: number
+  readonly domIsFresh: boolean
+}
+
+/** The recovery guarantees (README, "Crashes and recovery") after one crash and one restart. */
+function expectRecovered(run: RecoveryRun): void {
+  for (const outcome of run.outcomes.before) expect(["resolved", "rejected: WorkerCrashed"]).toContain(outcome)
+  expect(run.errors).toEqual(["WorkerCrashed"])
+  expect(run.workers).toBe(2)
+  expect(run.restarts).toBe(1)
+  // The crash came mid-stream: the journal held messages after the last snapshot.
+  expect(run.acknowledged.direct).toBeGreaterThan(0)
+  expect(run.journalAtCrash).toBeGreaterThan(0)
+  // No acknowledged message lost; every dispatch, including those in flight and those sent while no worker ran, is folded once.
+  expect(run.after.direct).toBe(run.sent.direct)
+  expect(run.after.tick).toBe(run.sent.ticks)
+  expect(run.after.via).toBeGreaterThanOrEqual(run.acknowledged.via)
+  expect(run.after.via).toBeLessThanOrEqual(run.sent.incLater)
+  expect(run.rows).toBe(5_000)
+  expect(run.domIsFresh).toBe(true)
+}
+
 describeBrowser("faults in Chromium", () => {
   let suite: BrowserSuite
   /** Cross-origin isolated whatever SHUTTLE_ISOLATION says: the crash tests are about the commit ring. */
@@ -112,21 +144,8 @@ describeBrowser("faults in Chromium", () => {
     expect(run.isolated).toBe(true)
     expect(run.doorbellsAtCrash).toBeGreaterThan(0)
     expect(run.outcomes.after).toEqual(["rejected: WorkerCrashed", "rejected: WorkerCrashed"])
-    for (const outcome of run.outcomes.before) expect(["resolved", "rejected: WorkerCrashed"]).toContain(outcome)
-    expect(run.errors).toEqual(["WorkerCrashed"])
-    expect(run.workers).toBe(2)
-    expect(run.restarts).toBe(1)
-    // The crash came mid-stream: the journal held messages after the last snapshot.
-    expect(run.acknowledged.direct).toBeGreaterThan(0)
+    expectRecovered(run)
     expect(run.acknowledged.tick).toBeGreaterThan(0)
-    expect(run.journalAtCrash).toBeGreaterThan(0)
-    // No acknowledged message lost; every dispatch, including those in flight and those sent while no worker ran, is folded once.
-    expect(run.after.direct).toBe(run.sent.direct)
-    expect(run.after.tick).toBe(run.sent.ticks)
-    expect(run.after.via).toBeGreaterThanOrEqual(run.acknowledged.via)
-    expect(run.after.via).toBeLessThanOrEqual(run.sent.incLater)
-    expect(run.rows).toBe(5_000)
-    expect(run.domIsFresh).toBe(true)
 
     // The recovered app is interactive: a click goes through the new worker.
     await page.click("#inc")
@@ -224,18 +243,7 @@ describeBrowser("faults in Chromium", () => {
     expect(run.entriesAtCrash).toBeGreaterThan(0)
     // The same guarantees as a crash mid-stream.
     expect(run.outcomes.after).toEqual(["rejected: WorkerCrashed"])
-    for (const outcome of run.outcomes.before) expect(["resolved", "rejected: WorkerCrashed"]).toContain(outcome)
-    expect(run.errors).toEqual(["WorkerCrashed"])
-    expect(run.workers).toBe(2)
-    expect(run.restarts).toBe(1)
-    expect(run.acknowledged.direct).toBeGreaterThan(0)
-    expect(run.journalAtCrash).toBeGreaterThan(0)
-    expect(run.after.direct).toBe(run.sent.direct)
-    expect(run.after.tick).toBe(run.sent.ticks)
-    expect(run.after.via).toBeGreaterThanOrEqual(run.acknowledged.via)
-    expect(run.after.via).toBeLessThanOrEqual(run.sent.incLater)
-    expect(run.rows).toBe(5_000)
-    expect(run.domIsFresh).toBe(true)
+    expectRecovered(run)
     // The new worker writes to a ring of its own (the old one is never read again).
     expect(run.ringsAfter).toBe(2)
     expect(run.doorbellsAfter).toBeGreaterThan(0)
