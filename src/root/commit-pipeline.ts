@@ -15,8 +15,12 @@ export interface CommitHost {
   resetView(): void
   /** Acknowledges `commitId`, returning a port commit's buffer to the worker (transferred) for reuse; null for a ring copy. */
   ack(commitId: number, buffer: ArrayBuffer | null): void
-  /** A commit reached the page (before it waits for its frame): the credit gate's turn. */
-  arrived(info: CommitInfo): void
+  /**
+   * A commit's stats reached the page: the credit gate's turn. Before the commit is applied
+   * (`applied` false), or, for a ring commit drained and applied before its doorbell, after
+   * (`applied` true: the ack came before the gate knew the commit spent its credit).
+   */
+  arrived(info: CommitInfo, applied: boolean): void
   /** The ring holds what no writer could have written: the worker is not to be trusted any more. */
   ringBroken(error: CorruptRingError): void
   readonly onCommit: ((commit: CommitStats) => void) | undefined
@@ -107,8 +111,8 @@ export class CommitPipeline {
   /** The worker put commit `commitId` in the ring: drain it (if not done yet), and report its stats. */
   doorbell(commitId: number, info: CommitInfo): void {
     if (this.drainedEarly.delete(commitId)) {
-      this.host.arrived(info)
       const applied = this.unreported.get(commitId)
+      this.host.arrived(info, applied !== undefined)
       if (applied === undefined) {
         // Still waiting for its frame: `apply` takes these stats.
         this.infos.set(commitId, info)
@@ -136,7 +140,7 @@ export class CommitPipeline {
         this.drainedEarly.add(commitId)
       } else {
         this.infos.delete(commitId)
-        this.host.arrived(info)
+        this.host.arrived(info, false)
       }
       this.queue.push(buffer, info)
     }

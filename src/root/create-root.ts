@@ -118,7 +118,11 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       post({ t: "ack", commitId, buffer }, buffer === null ? undefined : [buffer])
       credits.offer()
     },
-    arrived: (info) => credits.received(info),
+    arrived: (info, applied) => {
+      credits.received(info)
+      // Applied before its doorbell: its ack offered while the gate still counted its credit.
+      if (applied) credits.offer()
+    },
     ringBroken: (error) => failed({ kind: "WorkerCrashed", reason: `the commit ring was corrupted (${error.message}); the worker is replaced`, cause: error }),
     onCommit: options.onCommit,
     onError

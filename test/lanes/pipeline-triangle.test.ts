@@ -5,14 +5,16 @@ import { LANE_NAMES, type LaneName } from "../../protocol/lanes.ts"
 import type { CommitStats } from "../../src/index.ts"
 import { h } from "../../workers/h.ts"
 import { mountProgram } from "../_util/harness.ts"
+import { until } from "../_util/wait.ts"
 
 /**
  * The lanes property through the whole pipeline: the worker runtime (in this thread, over a
  * MessageChannel), credits, and commit delivery by the shared ring or by message only.
  * Random dispatches on random lanes, keystrokes (discrete events, which void the page's
- * credit), waits and flushes. After every commit the DOM shows one consistent model;
- * commits are applied once each, in commit-id order; at the end the model is the in-order
- * fold of every message, whichever lane or path each took.
+ * credit), pointer moves (Continuous events, which keep it), waits and flushes. After
+ * every commit the DOM shows one consistent model; commits are applied once each, in
+ * commit-id order; at the end the model is the in-order fold of every message, whichever
+ * lane or path each took, and it gets there without a flush: no credit is ever lost.
  */
 const NODES = 8
 type Msg = string
@@ -20,17 +22,20 @@ type Msg = string
 const view = (model: string) =>
   h("main", null,
     h<Msg>("input", { id: "typing", onInput: (e) => `k${e.value}` }),
-    h("section", null, Array.from({ length: NODES }, (_, i) => h("div", { key: i }, h("span", null, model)))))
+    // A pointer move appends nothing: a Continuous event, which keeps the page's credit and drains the ring.
+    h<Msg>("section", { onPointerMove: () => "" }, Array.from({ length: NODES }, (_, i) => h("div", { key: i }, h("span", null, model)))))
 
 type Action =
   | { readonly kind: "dispatch"; readonly lane: LaneName; readonly letter: string }
   | { readonly kind: "type"; readonly letter: string }
+  | { readonly kind: "move" }
   | { readonly kind: "wait"; readonly ms: number }
   | { readonly kind: "flush" }
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("dispatch" as const), lane: fc.constantFrom(...(LANE_NAMES as LaneName[])), letter: fc.constantFrom(..."abcdef") }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("type" as const), letter: fc.constantFrom(..."xyz") }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "move" as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 0, max: 20 }) }) },
   { weight: 1, arbitrary: fc.constant({ kind: "flush" as const }) }
 )
@@ -92,6 +97,9 @@ for (const ring of [true, false]) {
               seen.typed++
               break
             }
+            case "move":
+              container.querySelector("section")!.dispatchEvent(new Event("pointermove", { bubbles: true }))
+              break
             case "wait":
               await new Promise((resolve) => setTimeout(resolve, a.ms))
               break
@@ -100,6 +108,9 @@ for (const ring of [true, false]) {
               break
           }
         }
+        // Liveness: with no flush to push it, every lane's work still reaches the DOM (the
+        // page grants the credits it needs; well within the Transition's 5 s timeout).
+        await until(() => container.querySelector("span")?.textContent === folded, `the DOM to show "${folded}" without a flush`, 2_000)
         await root.flush()
         expect(problem).toBe(null)
         expect(checkConsistent(container)).toBe(folded)

@@ -20,9 +20,10 @@ export type StepResult =
   | { readonly kind: "wait-frame" }
   /**
    * Default, Transition or Idle work is pending, and the page has not granted a credit:
-   * it waits (and batches meanwhile) until the page can apply a commit before anything urgent.
+   * it waits (and batches meanwhile) until the page can apply a commit before anything urgent,
+   * or until `expiresAt` (clock time; Infinity: never), when the oldest of it expires and renders without one.
    */
-  | { readonly kind: "wait-credit" }
+  | { readonly kind: "wait-credit"; readonly expiresAt: number }
   /** A render finished: send `buffer` (null: nothing changed), run `commands`. */
   | { readonly kind: "commit"; readonly buffer: ArrayBuffer | null; readonly info: CommitInfo; readonly commands: readonly unknown[] }
   /**
@@ -136,7 +137,7 @@ export class LaneScheduler<Model, Msg> {
     const expiredLane = urgent ? this.queue.lowestPendingLane() : this.queue.expiredLane(now, this.timeouts)
     const expired = expiredLane >= lane && lane > LANE_SYNC
     const renderLane = expired ? expiredLane : lane
-    if (withoutCredit && !urgent && !expired && renderLane >= LANE_DEFAULT) return { kind: "wait-credit" }
+    if (withoutCredit && !urgent && !expired && renderLane >= LANE_DEFAULT) return { kind: "wait-credit", expiresAt: this.queue.nextExpiry(LANE_DEFAULT, this.timeouts) }
     if (renderLane === LANE_CONTINUOUS && !frameReady && !expired) return { kind: "wait-frame" }
 
     const updateStart = this.clock()

@@ -71,6 +71,12 @@ export class RootRuntime<Model, Msg, R> {
   private eventLanes: Readonly<Record<string, number>> = {}
   private frameReady = false
   private frameTimer: ReturnType<typeof setTimeout> | null = null
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null
+  /** Bound once: the expiry timer's callback. */
+  private readonly onExpiry = (): void => {
+    this.expiryTimer = null
+    this.requestRender()
+  }
   private closed = false
   /**
    * The page granted a credit: it can apply one Default, Transition or Idle commit before
@@ -163,6 +169,7 @@ export class RootRuntime<Model, Msg, R> {
     this.closed = true
     this.journal?.close()
     if (this.frameTimer !== null) clearTimeout(this.frameTimer)
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer)
     if (this.subscriptionWake !== null) clearTimeout(this.subscriptionWake)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
@@ -291,6 +298,18 @@ export class RootRuntime<Model, Msg, R> {
     resume(Effect.void)
   }
 
+  /**
+   * Wakes the loop at clock time `at` (Infinity: never), when work waiting for a credit
+   * expires and renders without one: it shows within its lane's timeout even if no
+   * credit, event or message comes.
+   */
+  private wakeAt(at: number): void {
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer)
+    this.expiryTimer = null
+    if (at === Number.POSITIVE_INFINITY) return
+    this.expiryTimer = setTimeout(this.onExpiry, Math.max(0, at - performance.now()))
+  }
+
   /** Sets `frameReady` at the next frame boundary and wakes the loop. */
   private awaitFrame(): void {
     if (this.frameTimer !== null) return
@@ -317,6 +336,7 @@ export class RootRuntime<Model, Msg, R> {
               working = false
               break
             case "wait-credit":
+              root.wakeAt(step.expiresAt)
               working = false
               break
             case "wait-frame":

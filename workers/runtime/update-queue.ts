@@ -123,6 +123,15 @@ export class UpdateQueue<Model, Msg> {
     return worst
   }
 
+  /** When the first pending entry of lane `from` or lower priority expires (Infinity if never). */
+  nextExpiry(from: number, timeouts: readonly number[]): number {
+    let first = Number.POSITIVE_INFINITY
+    for (let i = 0; i < this.states.length; i++) {
+      if (this.states[i] === PENDING && this.lanes[i] >= from) first = Math.min(first, this.times[i] + timeouts[this.lanes[i]])
+    }
+    return first
+  }
+
   /** Pending entries the fold at `lane` would include (the batch size). */
   countPending(lane: number): number {
     let count = 0
