@@ -181,7 +181,38 @@ export class UnsafeValueError extends Error {
   }
 }
 
+/**
+ * Every `StateError.kind`:
+ * - `MessageRejected`: a message did not decode through the program's message Schema (refused, the model is untouched);
+ * - `ModelRejected`: a restored, persisted or imported model did not decode through the model Schema;
+ * - `HistoryIncompatible`: a snapshot or history file was made by a program with other schemas or format;
+ * - `PersistQuota`: the storage refused a write for want of room (the last good record stays);
+ * - `PersistCorrupt`: the stored record is not one Shuttle wrote (kept aside, the app starts from `init`);
+ * - `PersistFailed`: the storage failed otherwise (read, write or open).
+ */
+export type StateErrorKind = "MessageRejected" | "ModelRejected" | "HistoryIncompatible" | "PersistQuota" | "PersistCorrupt" | "PersistFailed"
+
+/**
+ * The state tools (docs/state.md) refused data: a message or model that does not decode
+ * through the program's Schemas, a history from another program, a stored model that
+ * cannot be used. Nothing was changed by what was refused; `path` says where in the data
+ * the problem is ("" when it is the whole value).
+ */
+export class StateError extends Error {
+  readonly _tag = "StateError"
+  readonly kind: StateErrorKind
+  /** Where in the refused data (e.g. `["rows"][3]["label"]`), or "". */
+  readonly path: string
+  constructor(kind: StateErrorKind, reason: string, options?: { readonly path?: string; readonly cause?: unknown }) {
+    super(`${kind}: ${sentence(reason)}`, options)
+    this.name = "StateError"
+    this.kind = kind
+    this.path = options?.path ?? ""
+  }
+}
+
 export type ShuttleError =
+  | StateError
   | MalformedPatchError
   | UnknownNodeError
   | ApplyError
@@ -196,5 +227,6 @@ export type ShuttleError =
 export function isShuttleError(value: unknown): value is ShuttleError {
   return value instanceof MalformedPatchError || value instanceof UnknownNodeError || value instanceof ApplyError ||
     value instanceof MessageNotCloneableError || value instanceof RootUnmountedError || value instanceof WorkerError ||
-    value instanceof InvalidOptionError || value instanceof UnsafeValueError || value instanceof UnexpectedError
+    value instanceof InvalidOptionError || value instanceof UnsafeValueError || value instanceof UnexpectedError ||
+    value instanceof StateError
 }

@@ -16,6 +16,8 @@ export {
   type RenderPhase,
   RootUnmountedError,
   type ShuttleError,
+  StateError,
+  type StateErrorKind,
   UnexpectedError,
   UnknownNodeError,
   UnsafeValueError,
