@@ -34,7 +34,36 @@ export interface Program<Model, Msg, R = never> {
    * messages take the Default lane and are rendered once per frame.
    */
   readonly subscriptions?: (model: Model) => Subscriptions<Msg, R>
+  /** Checks at the thread boundary (withSchemas): messages from the page and models restored, persisted or imported are decoded before use. */
+  readonly checks?: ProgramChecks<Model, Msg>
 }
+
+/**
+ * What a program checks at the thread boundary. `withSchemas` (workers/state/schemas.ts)
+ * makes one from Effect Schemas; it lives here as plain functions so that a program that
+ * does not use Schemas does not bundle them (this file must not import effect/Schema).
+ *
+ * @since 0.1.0
+ */
+export interface ProgramChecks<Model, Msg> {
+  /** Decodes a message that came from outside the worker; a failure names the path. */
+  readonly decodeMsg?: (input: unknown) => CheckResult<Msg>
+  /** Decodes a model from outside (a snapshot, storage, an imported history). */
+  readonly decodeModel?: (input: unknown) => CheckResult<Model>
+  /** Encodes a model for storage/export (Schema's encoded side, e.g. Dates as strings); identity when absent. Throws (withSchemas: StateError "ModelRejected") for a model that does not encode. */
+  readonly encodeModel?: (model: Model) => unknown
+  /** Stable hashes of the schemas ("" when there is none): a history or stored model made under other hashes is from another program version. */
+  readonly modelHash: string
+  readonly msgHash: string
+}
+
+/**
+ * A decoded value, or where and why it did not decode. `path` is in Effect's bracket
+ * form, `["rows"][3]["label"]` ("" for the whole value); `message` is the Schema's text.
+ *
+ * @since 0.1.0
+ */
+export type CheckResult<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly path: string; readonly message: string }
 
 const CommandTag = Symbol.for("shuttle/Command")
 
