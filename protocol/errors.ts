@@ -186,11 +186,12 @@ export class UnsafeValueError extends Error {
  * - `MessageRejected`: a message did not decode through the program's message Schema (refused, the model is untouched);
  * - `ModelRejected`: a restored, persisted or imported model did not decode through the model Schema;
  * - `HistoryIncompatible`: a snapshot or history file was made by a program with other schemas or format;
+ * - `HistoryUnavailable`: the root keeps no history (the `history` option), or not that far back;
  * - `PersistQuota`: the storage refused a write for want of room (the last good record stays);
  * - `PersistCorrupt`: the stored record is not one Shuttle wrote (kept aside, the app starts from `init`);
  * - `PersistFailed`: the storage failed otherwise (read, write or open).
  */
-export type StateErrorKind = "MessageRejected" | "ModelRejected" | "HistoryIncompatible" | "PersistQuota" | "PersistCorrupt" | "PersistFailed"
+export type StateErrorKind = "MessageRejected" | "ModelRejected" | "HistoryIncompatible" | "HistoryUnavailable" | "PersistQuota" | "PersistCorrupt" | "PersistFailed"
 
 /**
  * The state tools (docs/state.md) refused data: a message or model that does not decode

@@ -1,4 +1,4 @@
-import type { RenderErrorKind } from "./errors.ts"
+import type { RenderErrorKind, StateErrorKind } from "./errors.ts"
 import type { LaneSettings } from "./lanes.ts"
 
 /**
@@ -96,6 +96,19 @@ export type ToWorker =
    */
   | { readonly t: "credit"; readonly id: number; readonly eventSeq: number }
   | { readonly t: "lanes"; readonly settings: LaneSettings }
+  /** A state-tools request (docs/state.md); answered by a `state` reply with the same id. */
+  | { readonly t: "state"; readonly id: number; readonly request: StateRequest }
+
+/** What the page asks of a root's state (src/root/state-client.ts; workers/runtime/state-tools.ts). */
+export type StateRequest =
+  | { readonly op: "snapshot" }
+  | { readonly op: "restore"; readonly snapshot: unknown }
+  | { readonly op: "info" }
+  | { readonly op: "entries"; readonly from: number; readonly to: number }
+  | { readonly op: "jump"; readonly index: number }
+  | { readonly op: "resume" }
+  | { readonly op: "export" }
+  | { readonly op: "import"; readonly file: unknown }
 
 /** Worker → main, on the data port. */
 export type FromWorker =
@@ -119,6 +132,13 @@ export type FromWorker =
   | { readonly t: "snapshot"; readonly model: unknown; readonly dispatches: number; readonly born: number }
   /** The model or a message could not be cloned: this root cannot be restored after a crash. */
   | { readonly t: "unrecoverable"; readonly message: string }
+  /** The answer to a `state` request. */
+  | { readonly t: "state"; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly t: "state"; readonly id: number; readonly ok: false; readonly kind: StateErrorKind; readonly message: string; readonly path: string }
+  /** The state tools refused something nobody asked about: a message that does not decode, a stored model. */
+  | { readonly t: "state-error"; readonly kind: StateErrorKind; readonly message: string; readonly path: string }
+  /** The program's schema hashes (once, after mounting): stored and exported with its models. */
+  | { readonly t: "hashes"; readonly modelHash: string; readonly msgHash: string }
 
 /** An error as plain data, so that it can cross to the page whatever it held. */
 export interface ErrorData {
@@ -162,6 +182,11 @@ export interface RestoreState {
   readonly hasModel: boolean
   readonly model: unknown
   readonly replay: readonly ReplayEntry[]
+  /**
+   * The model comes from storage (the `persist` option), written under this model hash: the
+   * worker checks it (hash, then the model Schema) and starts from init if it cannot be used.
+   */
+  readonly persistedHash?: string
 }
 
 /** Options sent with `mount`. */
@@ -174,6 +199,8 @@ export interface MountOptions {
   readonly journal?: boolean
   /** Start from this state instead of the program's init (a restart after a crash). */
   readonly restore?: RestoreState
+  /** Keep the message history for time travel, up to this many bytes (0: off). */
+  readonly historyBytes?: number
   /** A Web Lock the worker holds while the root lives; the main thread learns of its death when it is released. */
   readonly lifeLock?: string
 }

@@ -6,6 +6,7 @@ import {
   MessageNotCloneableError,
   RootUnmountedError,
   type ShuttleError,
+  StateError,
   WorkerError,
   type WorkerErrorKind
 } from "../../protocol/errors.ts"
@@ -20,6 +21,8 @@ import { RecoveryLog, resolveRecovery } from "./recovery.ts"
 import { RestartPolicy } from "./restart-policy.ts"
 import type { Cloneable, DispatchOptions, Root, RootOptions, RootStats, WorkerSource } from "./root-api.ts"
 import { resolveMountTimeout, type SessionMessage, type SessionOwner, WorkerSession } from "./worker-session.ts"
+import { resolveHistory, StateClient } from "./state-client.ts"
+import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
 
 let nextRootId = 1
 /** Data bytes of a root's commit ring: a 1,000-row create (about 425 kB) fits; bigger lists go by the port. */
@@ -61,6 +64,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const policy = new RestartPolicy(recovery)
   const mountTimeoutMs = resolveMountTimeout(options.mountTimeoutMs)
   const placeholder = checkPlaceholder(options.placeholder)
+  const historyBytes = resolveHistory(options.history)
   const hasFactory = typeof worker === "function"
   const rootId = nextRootId++
   const onError = options.onError ?? ((error: ShuttleError) => console.error(error))
@@ -88,6 +92,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
 
   /** Posts to the running worker; dropped while none runs (the journal keeps dispatches). */
   const post = (message: ToWorker, transfer?: Transferable[]): boolean => session?.post(message, transfer) ?? false
+  const stateRequests = new StateClient(post)
   const delegation = new EventDelegation(container, (path, event, target) => {
     // After a crash the DOM on screen is the old worker's: its node ids mean nothing to the new one.
     if (session === null || !pipeline.committed) return
@@ -174,6 +179,14 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
         // The worker got past its replay and committed: a later crash may restart it again.
         policy.proved()
         break
+      case "state":
+        stateRequests.answer(data)
+        break
+      case "state-error":
+        onError(new StateError(data.kind, data.message, { path: data.path }))
+        break
+      case "hashes":
+        break
       case "unrecoverable":
         if (log !== null) {
           log = null
@@ -186,7 +199,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const startSession = (restore: RestoreState | undefined): void => {
     // A cross-origin isolated page shares a commit ring with each worker it starts.
     const ring = options.ring !== false && commitRingSupported() ? createCommitRing(RING_BYTES) : undefined
-    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs, ring }, owner)
+    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs, ring, historyBytes }, owner)
     session = current
     pipeline.startWorker(current.restored, ring ?? null)
     credits.reset()
@@ -215,6 +228,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     if (decision.restart) {
       const error = new WorkerError(cause.kind, `${cause.reason}. Restarting it from the last snapshot`, { cause: cause.cause })
       flushes.rejectAll(error)
+      stateRequests.rejectAll(error)
       onError(error)
       return
     }
@@ -231,6 +245,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     credits.stop()
     pipeline.clear()
     flushes.rejectAll(error)
+    stateRequests.rejectAll(error)
     delegation.detach()
     applier.reset()
     showErrorState(container, error.kind, error.reason)
@@ -246,9 +261,42 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     if (state === LIVE) post({ t: "tick" })
   }
 
+  /** Sends a state request to the running worker (docs/state.md). */
+  const ask = <T>(request: Parameters<StateClient["request"]>[0], action: string): Promise<T> => {
+    if (state === UNMOUNTED) return Promise.reject(new RootUnmountedError(action))
+    if (failure !== null) return Promise.reject(failure)
+    return stateRequests.request<T>(request, () => new WorkerError("WorkerCrashed", `no worker runs this root right now (it is being restarted), so it cannot ${action}; try again once root.flush() resolves`))
+  }
+  const history = {
+    info: () => ask<HistoryInfo>({ op: "info" }, "read its history"),
+    entries: (from: number, to: number) => ask<HistoryEntry[]>({ op: "entries", from, to }, "read its history"),
+    // Resolves once the point (or the present) is on screen: the flush follows the jump's commit.
+    jumpTo: async (index: number) => {
+      await ask<null>({ op: "jump", index }, "travel in its history")
+      await drainNow()
+    },
+    resume: async () => {
+      await ask<null>({ op: "resume" }, "resume")
+      await drainNow()
+    },
+    export: () => ask<HistoryFile>({ op: "export" }, "export its history"),
+    import: async (file: HistoryFile) => {
+      await ask<null>({ op: "import", file }, "import a history")
+      await drainNow()
+    }
+  }
+  /** Waits until what the worker sent so far is on screen (a flush, which travel cannot hold: it asks after the answer). */
+  const drainNow = (): Promise<void> => flushes.request((seq) => post({ t: "flush", seq }))
+
   startSession(undefined)
 
   return {
+    history,
+    snapshot: () => ask<Snapshot>({ op: "snapshot" }, "take a snapshot"),
+    async restore(snapshot: Snapshot): Promise<void> {
+      await ask<null>({ op: "restore", snapshot }, "restore a snapshot")
+      await drainNow()
+    },
     ready,
     dispatch(msg: Msg, dispatchOptions?: DispatchOptions): void {
       if (state === UNMOUNTED) throw new RootUnmountedError("dispatch")
@@ -290,6 +338,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       credits.stop()
       pipeline.clear()
       flushes.rejectAll(new RootUnmountedError("flush"))
+      stateRequests.rejectAll(new RootUnmountedError("answer a state request"))
       delegation.detach()
       container.textContent = ""
       applier.reset()

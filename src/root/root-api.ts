@@ -4,6 +4,7 @@ import type { ShuttleError } from "../../protocol/errors.ts"
 import type { LaneName } from "../../protocol/lanes.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
 import type { RecoverOptions } from "./recovery.ts"
+import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
 
 /**
  * The public types of a mounted root: what `createRoot` takes and returns.
@@ -84,6 +85,39 @@ export interface RootOptions<Msg = Cloneable> extends LaneTuning {
    * sends every commit by message, as on a page that is not isolated.
    */
   readonly ring?: boolean
+  /**
+   * Keep the message history for time travel and export (`root.history`, docs/state.md):
+   * `true` (8 MB) or `{ maxBytes }`. The cap is on bytes, messages and keyframes together;
+   * the oldest go first. Default off.
+   */
+  readonly history?: boolean | HistoryOptions
+}
+
+/** The `history` option of `createRoot`. */
+export interface HistoryOptions {
+  /** Bytes the history may hold (estimated: messages and keyframe models). Default 8 MB. */
+  readonly maxBytes?: number
+}
+
+/**
+ * A root's message history and time travel (the `history` option; docs/state.md).
+ * While travelling the page shows the model after the message jumped to: DOM events on
+ * it are dropped, and dispatches wait until `resume()` (a `flush()` meanwhile resolves
+ * once the point shown is on screen).
+ */
+export interface RootHistory {
+  /** Where the history stands: the messages held, their bytes, and the index shown while travelling. */
+  info(): Promise<HistoryInfo>
+  /** The messages with index `from` (inclusive) to `to` (exclusive) that are still held. */
+  entries(from: number, to: number): Promise<HistoryEntry[]>
+  /** Shows the model after message `index` (`info().start - 1`: before the oldest held). No command runs. */
+  jumpTo(index: number): Promise<void>
+  /** Back to the present: it renders again, then the work held while travelling. */
+  resume(): Promise<void>
+  /** The history as a file (`JSON.stringify` it) with the program's schema hashes. */
+  export(): Promise<HistoryFile>
+  /** Loads a history file: refused (StateError HistoryIncompatible) if made by another program; else its end becomes the present. */
+  import(file: HistoryFile): Promise<void>
 }
 
 /** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */
@@ -145,4 +179,14 @@ export interface Root<Msg = Cloneable> {
   /** Resolves when the worker has mounted the root; rejects (WorkerError) if it never could. */
   readonly ready: Promise<void>
   readonly stats: RootStats
+  /** The settled model now, as data to keep or send (docs/state.md). */
+  snapshot(): Promise<Snapshot>
+  /**
+   * Makes a snapshot's model the present and renders it (no command runs); resolves once
+   * it is on screen. Refused whole (StateError) if it is from a program whose model schema
+   * differs and does not decode it.
+   */
+  restore(snapshot: Snapshot): Promise<void>
+  /** The message history and time travel (with the `history` option). */
+  readonly history: RootHistory
 }

@@ -39,6 +39,8 @@ export interface SessionOptions {
   readonly mountTimeoutMs: number
   /** The commit ring this worker writes to (the page is cross-origin isolated), or undefined. */
   readonly ring?: SharedArrayBuffer
+  /** Keep the message history for time travel, up to this many bytes (0: off). */
+  readonly historyBytes?: number
 }
 
 export const DEFAULT_MOUNT_TIMEOUT_MS = 10_000
@@ -92,7 +94,8 @@ export class WorkerSession {
   constructor(options: SessionOptions, owner: SessionOwner) {
     this.options = options
     this.owner = owner
-    this.restored = options.restore !== undefined
+    // A stored model (the persist option) is a first start, not a restart.
+    this.restored = options.restore !== undefined && options.restore.persistedHash === undefined
     const port = this.channel.port1
     port.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data)
     port.onmessageerror = (event) => this.fail(this.lost("a message from the worker could not be read", event))
@@ -128,8 +131,8 @@ export class WorkerSession {
     // happy-dom has `navigator.locks` as null.
     const locks = typeof navigator === "undefined" ? undefined : (navigator as { locks?: LockManager | null }).locks ?? undefined
     const lifeLock = locks === undefined ? undefined : `${LOCK_PREFIX}${nextLockId++}`
-    const { rootId, lanes, journal, restore, ring } = this.options
-    const mountOptions: MountOptions = ring === undefined ? { rootId, lanes, journal, restore, lifeLock } : { rootId, lanes, journal, restore, lifeLock, ring }
+    const { rootId, lanes, journal, restore, ring, historyBytes = 0 } = this.options
+    const mountOptions: MountOptions = ring === undefined ? { rootId, lanes, journal, restore, lifeLock, historyBytes } : { rootId, lanes, journal, restore, lifeLock, ring, historyBytes }
     const port = this.channel.port2
     this.control.remote.mount(Comlink.transfer(port, [port]), mountOptions).then(
       (reply: MountReply) => {

@@ -114,6 +114,14 @@ export class RootJournal {
     this.post({ t: "journal", first: this.born - entries.length + 1, entries, marks })
   }
 
+  /** The base model was replaced (a restore, an import): snapshot it now, whatever was settled. */
+  refresh(): void {
+    if (this.stopped) return
+    this.lastSnapshotSettled = -1
+    this.lastSnapshotAt = Number.NEGATIVE_INFINITY
+    this.maybeSnapshot()
+  }
+
   /** Stops journaling and cancels the trailing snapshot (the root is closing). */
   close(): void {
     this.stopped = true
@@ -191,10 +199,16 @@ export class RootJournal {
  * Queues the messages a restarted worker folds again before its first render, in order,
  * in the Sync lane (so that first render shows them all). Messages shown before the crash
  * keep their commands from running a second time. They count as main-thread messages.
+ * `decode` checks each again (the program's message Schema): one it refuses (it was
+ * refused the first time too) keeps its place as a wake-up, so the counts stay aligned.
  */
-export function replayInto(queue: JournalQueue, journal: RootJournal | null, replay: readonly ReplayEntry[], time: number): void {
+export function replayInto(queue: JournalQueue, journal: RootJournal | null, replay: readonly ReplayEntry[], time: number, decode: (msg: unknown) => { readonly ok: boolean; readonly value?: unknown } = accept): void {
   for (let i = 0; i < replay.length; i++) {
-    queue.pushReplayed(replay[i].msg, replay[i].shown, time)
-    journal?.record(replay[i].msg, LANE_SYNC, true)
+    const decoded = decode(replay[i].msg)
+    const msg = decoded.ok ? decoded.value : undefined
+    queue.pushReplayed(msg, replay[i].shown, time)
+    journal?.record(msg, LANE_SYNC, true)
   }
 }
+
+const accept = (msg: unknown) => ({ ok: true, value: msg })

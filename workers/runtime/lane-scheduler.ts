@@ -180,11 +180,39 @@ export class LaneScheduler<Model, Msg> {
     const buffer = this.renderer.finish()
     const encodeMs = this.clock() - encodeStart
     this.job = null
-    this.queue.commit(job.fold)
+    this.queue.commit(job.fold, job.updateMs)
     this.shown = job.fold.model
     this.rendered = true
     const info = this.info(job.fold, job.updateMs, job.viewMs, job.diffMs, encodeMs, job.slices, job.expired)
     return { kind: "commit", buffer, info, commands: job.fold.commands }
+  }
+
+  /**
+   * Renders `model` at once (Sync, unsliced) without folding or settling anything: a point
+   * of the history shown while time travelling. A render in progress is dropped (it is
+   * redone later); the next normal render diffs the present back in, even if its model is
+   * unchanged. Returns the patch list (null: nothing changed) or throws what the view threw.
+   */
+  renderAside(model: Model): ArrayBuffer | null {
+    if (this.job !== null) {
+      this.renderer.abort()
+      this.job = null
+    }
+    this.forced = true
+    return this.renderer.render(() => this.view(model), LANE_SYNC, this.eventSeq)
+  }
+
+  /**
+   * Makes `model` the present: the base every pending message folds onto (a restored
+   * snapshot, an imported history). Runs no command; the next render shows it.
+   */
+  replaceModel(model: Model): void {
+    if (this.job !== null) {
+      this.renderer.abort()
+      this.job = null
+    }
+    this.queue.resetBase(model)
+    this.forced = true
   }
 
   /** Rejects the render's messages and shows the minimal error view in place of the app. */

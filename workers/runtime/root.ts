@@ -6,7 +6,7 @@ import * as Layer from "effect/Layer"
 import * as Scheduler from "effect/Scheduler"
 import * as Scope from "effect/Scope"
 import { eventLane, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../../protocol/lanes.ts"
-import type { CommitInfo, FromWorker, MountOptions, ToWorker, WorkerTables } from "../../protocol/messages.ts"
+import type { CommitInfo, FromWorker, MountOptions, RestoreState, ToWorker, WorkerTables } from "../../protocol/messages.ts"
 import type { ErrorBoundaryProps } from "../components/error-boundary.ts"
 import { errorMessage, RenderError } from "../errors.ts"
 import type { ComponentInstance } from "../components/instance.ts"
@@ -19,6 +19,7 @@ import { LaneScheduler } from "./lane-scheduler.ts"
 import { CommitRingWriter } from "../../protocol/ring/ring-writer.ts"
 import { Header } from "../../protocol/opcodes.ts"
 import { SubscriptionSet } from "./subscriptions.ts"
+import { StateRefusal, StateTools } from "./state-tools.ts"
 import type { VNode } from "../vnode.ts"
 
 /** The port a root talks to the main thread through (a MessagePort in practice). */
@@ -31,6 +32,10 @@ export interface DataPort {
 /** Stats of the commit that shows the minimal error view. */
 const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false }
 const FRAME_MS = 16
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** Stats of a commit that shows a point of the history (time travel). */
+const TRAVEL_INFO = ERROR_VIEW_INFO
 
 /**
  * One mounted root in the worker: its lane scheduler (model, update queue, renderer) and
@@ -96,10 +101,14 @@ export class RootRuntime<Model, Msg, R> {
   private readonly program: Program<Model, Msg, R>
   private readonly subscriptions: SubscriptionSet<Msg, R>
   private subscriptionWake: ReturnType<typeof setTimeout> | null = null
+  /** Snapshots, restore, history and time travel (docs/state.md). */
+  private readonly state: StateTools<Model, Msg>
+  /** A stored model that could not be used (the `persist` option): reported once the root is up. */
+  private persistRefusal: StateRefusal | null = null
   /** Suspense delay timers, cleared on close. */
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
-  private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable, restored?: { readonly model: unknown }) {
+  private constructor(program: Program<Model, Msg, R>, port: DataPort, rootId: number, scope: Scope.Closeable, restored: RestoreState | undefined, historyBytes: number) {
     this.port = port
     this.program = program
     this.subscriptions = new SubscriptionSet<Msg, R>(
@@ -110,8 +119,36 @@ export class RootRuntime<Model, Msg, R> {
     this.rootId = rootId
     this.scope = scope
     this.renderer = new Renderer(rootId)
-    const init = restored !== undefined ? restored.model as Model : typeof program.init === "function" ? (program.init as () => Model)() : program.init
-    this.scheduler = new LaneScheduler<Model, Msg>(this.renderer, init, program.update as (model: Model, msg: Msg) => unknown, program.view, () => performance.now())
+    const update = program.update as (model: Model, msg: Msg) => unknown
+    this.state = new StateTools<Model, Msg>({
+      checks: program.checks,
+      update,
+      baseModel: () => this.scheduler.updates.baseModel,
+      replaceModel: (model) => this.replaceModel(model),
+      showAside: (model) => this.showAside(model),
+      showPresent: () => this.showPresent()
+    }, historyBytes)
+    const init = this.initialModel(program, restored)
+    this.state.begin(init)
+    this.scheduler = new LaneScheduler<Model, Msg>(this.renderer, init, update, program.view, () => performance.now())
+    this.scheduler.updates.onSettled = (msgs, lanes, times, base, updateMs) => this.state.settledInto(msgs, lanes, times, base, updateMs)
+  }
+
+  /**
+   * The first model: a restarted worker's snapshot; a stored one (the `persist` option)
+   * if it decodes, else the program's init, the refusal reported once the root is up.
+   */
+  private initialModel(program: Program<Model, Msg, R>, restored: RestoreState | undefined): Model {
+    if (restored?.hasModel === true) {
+      if (restored.persistedHash === undefined) return restored.model as Model
+      try {
+        return this.state.decodeModel(restored.model, restored.persistedHash, "The stored model")
+      } catch (error) {
+        if (!(error instanceof StateRefusal)) throw error
+        this.persistRefusal = error
+      }
+    }
+    return typeof program.init === "function" ? (program.init as () => Model)() : program.init
   }
 
   /** Builds the root's services and starts its fiber; the first commit follows at once. */
@@ -123,11 +160,15 @@ export class RootRuntime<Model, Msg, R> {
         const layer = (program.layer ?? Layer.empty) as Layer.Layer<R, unknown, never>
         const services = yield* Layer.buildWithScope(layer, scope)
         const restore = options.restore
-        const root = new RootRuntime(program, port, options.rootId, scope, restore?.hasModel === true ? restore : undefined)
+        const root = new RootRuntime(program, port, options.rootId, scope, restore?.hasModel === true ? restore : undefined, options.historyBytes ?? 0)
         root.configure(options.lanes)
         if (options.ring !== undefined) root.ring = new CommitRingWriter(options.ring)
         if (options.journal === true) root.journal = new RootJournal(port, root.scheduler.updates)
-        if (restore !== undefined) replayInto(root.scheduler.updates, root.journal, restore.replay, performance.now())
+        if (restore !== undefined) replayInto(root.scheduler.updates, root.journal, restore.replay, performance.now(), (msg) => root.state.decodeMsg(msg))
+        const checks = program.checks
+        port.postMessage({ t: "hashes", modelHash: checks?.modelHash ?? "", msgHash: checks?.msgHash ?? "" })
+        const refused = root.persistRefusal
+        if (refused !== null) port.postMessage({ t: "state-error", kind: refused.kind, message: refused.message, path: refused.path })
         root.renderer.ctx.host = {
           dispatch: (msg) => root.dispatchFromWorker(msg),
           requestRender: () => {
@@ -218,9 +259,20 @@ export class RootRuntime<Model, Msg, R> {
 
   private receive(data: ToWorker): void {
     switch (data.t) {
-      case "dispatch":
-        this.enqueue(data.msg as Msg, data.lane, true)
+      case "dispatch": {
+        const decoded = this.state.decodeMsg(data.msg)
+        if (!decoded.ok) {
+          this.port.postMessage({ t: "state-error", kind: "MessageRejected", message: `A dispatched message does not decode through the message schema, so update never saw it: ${decoded.message}`, path: decoded.path })
+          // Its place in the queue, as a wake-up: the page's recovery log counts it as a dispatch.
+          this.enqueue(undefined as Msg, data.lane, true)
+          break
+        }
+        this.enqueue(decoded.value, data.lane, true)
         if (data.lane === LANE_SYNC) this.requestRender()
+        break
+      }
+      case "state":
+        this.answerState(data.id, data.request)
         break
       case "tick":
         this.requestRender()
@@ -241,7 +293,9 @@ export class RootRuntime<Model, Msg, R> {
         break
       case "flush":
         this.flushSeqs.push(data.seq)
-        this.requestRender()
+        // While travelling nothing renders: answered once the point shown is sent (already).
+        if (this.state.traveling) this.answerFlushes()
+        else this.requestRender()
         break
       case "lanes":
         this.configure(data.settings)
@@ -251,6 +305,8 @@ export class RootRuntime<Model, Msg, R> {
 
   private receiveEvent(data: Extract<ToWorker, { t: "event" }>): void {
     this.scheduler.eventSeq = data.seq
+    // The screen shows the past: its handlers would act on a model that is not the present.
+    if (this.state.traveling) return
     const msgs: unknown[] = []
     try {
       if (collectEventMessages(this.renderer.ctx, data.path, data.event, msgs)) this.scheduler.forceRender()
@@ -286,6 +342,50 @@ export class RootRuntime<Model, Msg, R> {
   private configure(settings: LaneSettings): void {
     this.scheduler.configure(settings.lanes)
     this.eventLanes = settings.eventLanes
+  }
+
+  private answerState(id: number, request: Extract<ToWorker, { t: "state" }>["request"]): void {
+    let value: unknown
+    try {
+      value = this.state.answer(request)
+    } catch (error) {
+      const refusal = error instanceof StateRefusal ? error : new StateRefusal("HistoryUnavailable", `the ${request.op} request failed: ${describe(error)}`)
+      this.port.postMessage({ t: "state", id, ok: false, kind: refusal.kind, message: refusal.message, path: refusal.path })
+      return
+    }
+    try {
+      this.port.postMessage({ t: "state", id, ok: true, value })
+    } catch (cause) {
+      this.port.postMessage({ t: "state", id, ok: false, kind: "HistoryUnavailable", message: `the ${request.op} answer cannot be structured-cloned (${describe(cause)}): keep models and messages plain data`, path: "" })
+    }
+  }
+
+  /** Makes `model` the present (a restore, an import) and renders it; the page's recovery snapshot follows. */
+  private replaceModel(model: Model): void {
+    this.scheduler.replaceModel(model)
+    this.journal?.refresh()
+    this.enqueue(undefined as Msg, LANE_SYNC)
+    this.requestRender()
+  }
+
+  /** Shows a point of the history, now, as a Sync commit; live work waits until `showPresent`. */
+  private showAside(model: Model): void {
+    let buffer: ArrayBuffer | null
+    try {
+      buffer = this.scheduler.renderAside(model)
+    } catch (cause) {
+      this.report(new RenderError({ phase: "view", cause }))
+      return
+    }
+    if (buffer !== null) this.postCommit(buffer, TRAVEL_INFO)
+    this.answerFlushes()
+  }
+
+  /** Leaves time travel: the present renders again, then the work held meanwhile. */
+  private showPresent(): void {
+    this.scheduler.forceRender()
+    this.enqueue(undefined as Msg, LANE_SYNC)
+    this.requestRender()
   }
 
   private requestRender(): void {
@@ -326,7 +426,7 @@ export class RootRuntime<Model, Msg, R> {
       while (true) {
         yield* root.sleep
         let working = true
-        while (working && !root.closed) {
+        while (working && !root.closed && !root.state.traveling) {
           const urgent = root.flushSeqs.length > 0
           const step = root.scheduler.step(root.frameReady || urgent, urgent, !root.credit)
           switch (step.kind) {

@@ -56,6 +56,13 @@ export class UpdateQueue<Model, Msg> {
    */
   onSettle: ((end: number, lane: number, rejected: boolean) => void) | null = null
 
+  /**
+   * Told, when history is on (workers/state/history.ts), of the messages each commit
+   * settled into the base, in fold order (rejected ones and wake-ups left out), with the
+   * base after them.
+   */
+  onSettled: ((msgs: readonly Msg[], lanes: readonly number[], times: readonly number[], base: Model, updateMs: number) => void) | null = null
+
   constructor(base: Model, update: (model: Model, msg: Msg) => unknown) {
     this.base = base
     this.update = update
@@ -195,12 +202,13 @@ export class UpdateQueue<Model, Msg> {
    * The render of `fold` was committed: mark what it showed, and make its settled prefix
    * the new base. Entries pushed since the fold stay pending.
    */
-  commit(fold: FoldResult<Model>): void {
+  commit(fold: FoldResult<Model>, updateMs = 0): void {
     for (let i = 0; i < fold.length; i++) {
       if (this.states[i] === PENDING && this.lanes[i] <= fold.lane) this.states[i] = COMMITTED
     }
     const settled = fold.settled
     const end = this.settledCount + fold.length
+    if (this.onSettled !== null && settled > 0) this.reportSettled(settled, fold.settledModel, updateMs)
     this.base = fold.settledModel
     this.msgs.splice(0, settled)
     this.lanes.splice(0, settled)
@@ -208,6 +216,19 @@ export class UpdateQueue<Model, Msg> {
     this.states.splice(0, settled)
     this.settledCount += settled
     this.onSettle?.(end, fold.lane, false)
+  }
+
+  private reportSettled(settled: number, base: Model, updateMs: number): void {
+    const msgs: Msg[] = []
+    const lanes: number[] = []
+    const times: number[] = []
+    for (let i = 0; i < settled; i++) {
+      if (this.states[i] === REJECTED || this.msgs[i] === undefined) continue
+      msgs.push(this.msgs[i])
+      lanes.push(this.lanes[i])
+      times.push(this.times[i])
+    }
+    if (msgs.length > 0) this.onSettled!(msgs, lanes, times, base, updateMs)
   }
 
   /** The render of `fold` failed (its view threw): its new entries are rejected for good. */
