@@ -22,11 +22,15 @@ import { RestartPolicy } from "./restart-policy.ts"
 import type { Cloneable, DispatchOptions, Root, RootOptions, RootStats, WorkerSource } from "./root-api.ts"
 import { resolveMountTimeout, type SessionMessage, type SessionOwner, WorkerSession } from "./worker-session.ts"
 import { resolveHistory, StateClient } from "./state-client.ts"
+import { moveAside, PersistWriter, type PersistedRecord, readPersisted, resolvePersist } from "../state/persistence.ts"
 import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
 
 let nextRootId = 1
 /** Data bytes of a root's commit ring: a 1,000-row create (about 425 kB) fits; bigger lists go by the port. */
 const RING_BYTES = 1 << 20
+
+/** How long unmount waits for the worker's model to save it (the `persist` option). */
+const SAVE_WAIT_MS = 1000
 
 const LIVE = 0
 const FAILED = 1
@@ -65,6 +69,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const mountTimeoutMs = resolveMountTimeout(options.mountTimeoutMs)
   const placeholder = checkPlaceholder(options.placeholder)
   const historyBytes = resolveHistory(options.history)
+  const persist = resolvePersist(options.persist)
   const hasFactory = typeof worker === "function"
   const rootId = nextRootId++
   const onError = options.onError ?? ((error: ShuttleError) => console.error(error))
@@ -91,7 +96,20 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   ready.catch(() => undefined)
 
   /** Posts to the running worker; dropped while none runs (the journal keeps dispatches). */
-  const post = (message: ToWorker, transfer?: Transferable[]): boolean => session?.post(message, transfer) ?? false
+  const post = (message: ToWorker, transfer?: Transferable[]): boolean => {
+    if (session !== null) return session.post(message, transfer)
+    // The stored model is being read: what the app sends meanwhile goes to the first worker.
+    if (early === null) return false
+    early.push(message)
+    return true
+  }
+  /** Messages posted before the first session starts (while `persist` reads), or null. */
+  let early: ToWorker[] | null = persist === null ? null : []
+  /** The stored model the first worker starts from, until it takes or refuses it. */
+  let persisted: PersistedRecord | null = null
+  /** Writes the model (its snapshots) to storage, with the `persist` option. */
+  let writer: PersistWriter | null = null
+  let modelHash = ""
   const stateRequests = new StateClient(post)
   const delegation = new EventDelegation(container, (path, event, target) => {
     // After a crash the DOM on screen is the old worker's: its node ids mean nothing to the new one.
@@ -156,6 +174,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   }
 
   const receive = (data: SessionMessage): void => {
+    // Unmounting: only the answer that saves the model still matters.
+    if (state === UNMOUNTED && data.t !== "state") return
     switch (data.t) {
       case "commit":
         pipeline.receive(data.buffer, data.info)
@@ -176,6 +196,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
         break
       case "snapshot":
         log?.snapshot(data.model, data.dispatches, data.born)
+        writer?.changed(data.model, modelHash)
         // The worker got past its replay and committed: a later crash may restart it again.
         policy.proved()
         break
@@ -183,9 +204,20 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
         stateRequests.answer(data)
         break
       case "state-error":
+        if (data.kind !== "MessageRejected" && persisted !== null && persist !== null) {
+          // The worker could not use the stored model: keep it aside, not silently lost.
+          const record = persisted
+          persisted = null
+          void moveAside(persist, record, data.message).then((error) => {
+            if (error !== null) onError(error)
+          })
+        }
         onError(new StateError(data.kind, data.message, { path: data.path }))
         break
       case "hashes":
+        modelHash = data.modelHash
+        // The worker took the stored model, or refused it just before.
+        persisted = null
         break
       case "unrecoverable":
         if (log !== null) {
@@ -199,11 +231,15 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const startSession = (restore: RestoreState | undefined): void => {
     // A cross-origin isolated page shares a commit ring with each worker it starts.
     const ring = options.ring !== false && commitRingSupported() ? createCommitRing(RING_BYTES) : undefined
-    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs, ring, historyBytes }, owner)
+    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null || persist !== null, restore, mountTimeoutMs, ring, historyBytes }, owner)
     session = current
     pipeline.startWorker(current.restored, ring ?? null)
     credits.reset()
     // Messages posted before the worker listens wait in the port.
+    if (early !== null) {
+      for (const message of early) current.post(message)
+      early = null
+    }
     flushes.sendWaiting((seq) => current.post({ t: "flush", seq }))
     current.start()
   }
@@ -242,6 +278,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const end = (error: WorkerError): void => {
     state = FAILED
     failure = error
+    writer?.stop()
+    writer = null
     credits.stop()
     pipeline.clear()
     flushes.rejectAll(error)
@@ -288,7 +326,17 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   /** Waits until what the worker sent so far is on screen (a flush, which travel cannot hold: it asks after the answer). */
   const drainNow = (): Promise<void> => flushes.request((seq) => post({ t: "flush", seq }))
 
-  startSession(undefined)
+  if (persist === null) startSession(undefined)
+  else {
+    // The stored model first, so the first commit shows it (no flash of the init view).
+    void readPersisted(persist).then(({ record, error }) => {
+      if (error !== null) onError(error)
+      if (state !== LIVE) return
+      persisted = record
+      startSession(record === null ? undefined : { hasModel: true, model: record.model, replay: [], persistedHash: record.modelHash })
+      writer = new PersistWriter(persist, onError)
+    })
+  }
 
   return {
     history,
@@ -343,6 +391,18 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       container.textContent = ""
       applier.reset()
       const current = session
+      early = null
+      // The model as it is now is saved before the root goes (the worker answers within a second, or the last snapshot is).
+      const saving = writer
+      writer = null
+      if (saving !== null) {
+        const model = current === null ? undefined : await Promise.race([
+          stateRequests.request<unknown>({ op: "model" }, () => new RootUnmountedError("save its model")).catch(() => undefined),
+          new Promise<undefined>((resolve) => setTimeout(resolve, SAVE_WAIT_MS))
+        ])
+        if (model !== undefined) saving.changed(model, modelHash)
+        await saving.flushNow().finally(() => saving.stop())
+      }
       session = null
       await current?.unmount()
     },

@@ -5,6 +5,7 @@ import type { LaneName } from "../../protocol/lanes.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
 import type { RecoverOptions } from "./recovery.ts"
 import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
+import type { PersistOptions } from "../state/persistence.ts"
 
 /**
  * The public types of a mounted root: what `createRoot` takes and returns.
@@ -91,6 +92,13 @@ export interface RootOptions<Msg = Cloneable> extends LaneTuning {
    * the oldest go first. Default off.
    */
   readonly history?: boolean | HistoryOptions
+  /**
+   * Keep the model across page loads (docs/persistence.md): it is read before the worker
+   * starts (the first commit shows it, no flash of init) and written, debounced, from the
+   * root's snapshots and at `pagehide`. A record that cannot be used is reported
+   * (StateError) and kept aside; the app then starts from `init`.
+   */
+  readonly persist?: PersistOptions
 }
 
 /** The `history` option of `createRoot`. */

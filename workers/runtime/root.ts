@@ -142,7 +142,7 @@ export class RootRuntime<Model, Msg, R> {
     if (restored?.hasModel === true) {
       if (restored.persistedHash === undefined) return restored.model as Model
       try {
-        return this.state.decodeModel(restored.model, restored.persistedHash, "The stored model")
+        return this.state.takeStored(restored.model, restored.persistedHash)
       } catch (error) {
         if (!(error instanceof StateRefusal)) throw error
         this.persistRefusal = error
@@ -165,10 +165,11 @@ export class RootRuntime<Model, Msg, R> {
         if (options.ring !== undefined) root.ring = new CommitRingWriter(options.ring)
         if (options.journal === true) root.journal = new RootJournal(port, root.scheduler.updates)
         if (restore !== undefined) replayInto(root.scheduler.updates, root.journal, restore.replay, performance.now(), (msg) => root.state.decodeMsg(msg))
-        const checks = program.checks
-        port.postMessage({ t: "hashes", modelHash: checks?.modelHash ?? "", msgHash: checks?.msgHash ?? "" })
+        // A stored model refused first: the page keeps it aside until `hashes` says the start is decided.
         const refused = root.persistRefusal
         if (refused !== null) port.postMessage({ t: "state-error", kind: refused.kind, message: refused.message, path: refused.path })
+        const checks = program.checks
+        port.postMessage({ t: "hashes", modelHash: checks?.modelHash ?? "", msgHash: checks?.msgHash ?? "" })
         root.renderer.ctx.host = {
           dispatch: (msg) => root.dispatchFromWorker(msg),
           requestRender: () => {

@@ -92,11 +92,24 @@ export class StateTools<Model, Msg> {
     return decoded.value
   }
 
+  /**
+   * A model read back from storage (the `persist` option), stored as the model itself (a
+   * structured clone, not encoded): taken as it is when written under this program's model
+   * hash; otherwise it must decode through the model Schema (a model without
+   * transformations does when it still fits), or it is refused.
+   */
+  takeStored(input: unknown, modelHash: string): Model {
+    if (modelHash === (this.host.checks?.modelHash ?? "")) return input as Model
+    return this.decodeModel(input, modelHash, "The stored model")
+  }
+
   /** Answers a request from the page; throws StateRefusal for what it refuses. */
   answer(request: StateRequest): unknown {
     switch (request.op) {
       case "snapshot":
         return this.snapshot()
+      case "model":
+        return this.host.baseModel()
       case "restore":
         this.restore(request.snapshot)
         return null
