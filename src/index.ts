@@ -7,6 +7,10 @@ export { createRoot } from "./root/create-root.ts"
 export type { Cloneable, CloneableField, CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerLike, WorkerSource } from "./root/root-api.ts"
 export type { LaneOptions, LaneTuning } from "./root/lane-options.ts"
 export type { RecoverOptions } from "./root/recovery.ts"
+export type { HistoryOptions, RootHistory } from "./root/root-api.ts"
+export type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../protocol/state.ts"
+export type { PersistedRecord, PersistOptions } from "./state/persistence.ts"
+export { indexedDbStorage, memoryStorage, type IndexedDbStorageOptions, type PersistStorage } from "./state/storage.ts"
 export {
   ApplyError,
   InvalidOptionError,

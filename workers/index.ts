@@ -10,7 +10,8 @@ export type { ComponentSelf } from "./components/instance.ts"
 export { Suspense, type SuspenseProps } from "./components/suspense.ts"
 export { lazy, LazyLoadError } from "./components/lazy.ts"
 export { type Subscription, SubscriptionError, type Subscriptions } from "./runtime/subscriptions.ts"
-export { withCommand, type Command, type Program } from "./program.ts"
+export { withCommand, type CheckResult, type Command, type Program, type ProgramChecks } from "./program.ts"
+export { canRedo, canUndo, clearHistory, initUndoable, redo, undo, undoable, type Undoable, type UndoLast, type UndoMsg, type UndoOptions } from "./state/undoable.ts"
 export type { Child, Component, Key, Props, VNode } from "./vnode.ts"
 export type {
   AttributeValue,
