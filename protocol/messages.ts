@@ -111,6 +111,10 @@ export type StateRequest =
   | { readonly op: "resume" }
   | { readonly op: "export" }
   | { readonly op: "import"; readonly file: unknown }
+  /** The model after message `index` of the history (encoded), without showing it. */
+  | { readonly op: "modelAt"; readonly index: number }
+  /** A devtools query about the worker's tree (workers/runtime/inspect.ts). */
+  | { readonly op: "inspect"; readonly query: unknown }
 
 /** Worker → main, on the data port. */
 export type FromWorker =

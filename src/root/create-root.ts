@@ -19,7 +19,7 @@ import { FlushRegistry } from "./flush-registry.ts"
 import { defaultTuning, type LaneTuning, resolveTuning } from "./lane-options.ts"
 import { RecoveryLog, resolveRecovery } from "./recovery.ts"
 import { RestartPolicy } from "./restart-policy.ts"
-import type { Cloneable, DispatchOptions, Root, RootOptions, RootStats, WorkerSource } from "./root-api.ts"
+import type { Cloneable, CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerSource } from "./root-api.ts"
 import { resolveMountTimeout, type SessionMessage, type SessionOwner, WorkerSession } from "./worker-session.ts"
 import { resolveHistory, StateClient } from "./state-client.ts"
 import { moveAside, PersistWriter, type PersistedRecord, readPersisted, resolvePersist } from "../state/persistence.ts"
@@ -111,6 +111,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   let writer: PersistWriter | null = null
   let modelHash = ""
   const stateRequests = new StateClient(post)
+  /** `observeCommits` listeners (a monitor, devtools). */
+  const commitListeners = new Set<(commit: CommitStats) => void>()
   const delegation = new EventDelegation(container, (path, event, target) => {
     // After a crash the DOM on screen is the old worker's: its node ids mean nothing to the new one.
     if (session === null || !pipeline.committed) return
@@ -147,7 +149,10 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       if (applied) credits.offer()
     },
     ringBroken: (error) => failed({ kind: "WorkerCrashed", reason: `the commit ring was corrupted (${error.message}); the worker is replaced`, cause: error }),
-    onCommit: options.onCommit,
+    onCommit: (commit) => {
+      options.onCommit?.(commit)
+      for (const listener of commitListeners) listener(commit)
+    },
     onError
   }, tuning.frameBudgetMs)
   const credits = new CreditGate({
@@ -321,7 +326,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     import: async (file: HistoryFile) => {
       await ask<null>({ op: "import", file }, "import a history")
       await drainNow()
-    }
+    },
+    modelAt: (index: number) => ask<unknown>({ op: "modelAt", index }, "read its history")
   }
   /** Waits until what the worker sent so far is on screen (a flush, which travel cannot hold: it asks after the answer). */
   const drainNow = (): Promise<void> => flushes.request((seq) => post({ t: "flush", seq }))
@@ -341,6 +347,12 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   return {
     history,
     snapshot: () => ask<Snapshot>({ op: "snapshot" }, "take a snapshot"),
+    observeCommits(listener: (commit: CommitStats) => void): () => void {
+      const own = (commit: CommitStats): void => listener(commit)
+      commitListeners.add(own)
+      return () => commitListeners.delete(own)
+    },
+    inspect: (query: unknown) => ask<unknown>({ op: "inspect", query }, "answer a devtools query"),
     async restore(snapshot: Snapshot): Promise<void> {
       await ask<null>({ op: "restore", snapshot }, "restore a snapshot")
       await drainNow()

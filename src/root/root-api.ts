@@ -126,6 +126,8 @@ export interface RootHistory {
   export(): Promise<HistoryFile>
   /** Loads a history file: refused (StateError HistoryIncompatible) if made by another program; else its end becomes the present. */
   import(file: HistoryFile): Promise<void>
+  /** The model after message `index` (encoded like a snapshot's), without showing it. */
+  modelAt(index: number): Promise<unknown>
 }
 
 /** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */
@@ -197,4 +199,12 @@ export interface Root<Msg = Cloneable> {
   restore(snapshot: Snapshot): Promise<void>
   /** The message history and time travel (with the `history` option). */
   readonly history: RootHistory
+  /**
+   * Calls `listener` after every commit is applied, as the `onCommit` option does; returns
+   * the function that stops it. For tools that attach to a root after it was made (a
+   * monitor, devtools).
+   */
+  observeCommits(listener: (commit: CommitStats) => void): () => void
+  /** A devtools query about the worker's side of the root (docs/devtools.md); rejects with StateError for one it cannot answer. */
+  inspect(query: unknown): Promise<unknown>
 }

@@ -42,7 +42,8 @@ function fakeRoot(historyBytes: number) {
     showPresent: () => {
       calls.present++
       shown = present
-    }
+    },
+    inspect: () => null
   }
   const tools = new StateTools(host, historyBytes)
   tools.begin(present)

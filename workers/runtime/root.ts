@@ -20,6 +20,7 @@ import { CommitRingWriter } from "../../protocol/ring/ring-writer.ts"
 import { Header } from "../../protocol/opcodes.ts"
 import { SubscriptionSet } from "./subscriptions.ts"
 import { StateRefusal, StateTools } from "./state-tools.ts"
+import { answerInspect } from "./inspect.ts"
 import type { VNode } from "../vnode.ts"
 
 /** The port a root talks to the main thread through (a MessagePort in practice). */
@@ -126,7 +127,8 @@ export class RootRuntime<Model, Msg, R> {
       baseModel: () => this.scheduler.updates.baseModel,
       replaceModel: (model) => this.replaceModel(model),
       showAside: (model) => this.showAside(model),
-      showPresent: () => this.showPresent()
+      showPresent: () => this.showPresent(),
+      inspect: (query) => answerInspect(this.renderer, query)
     }, historyBytes)
     const init = this.initialModel(program, restored)
     this.state.begin(init)

@@ -26,6 +26,8 @@ export interface StateHost<Model, Msg> {
   showAside(model: Model): void
   /** Renders the present again (leaving time travel). */
   showPresent(): void
+  /** Answers a devtools query about the worker's tree (workers/runtime/inspect.ts). */
+  inspect(query: unknown): unknown
 }
 
 /** A refusal, answered to the page as a StateError. */
@@ -128,6 +130,17 @@ export class StateTools<Model, Msg> {
       case "import":
         this.importFile(request.file)
         return null
+      case "modelAt": {
+        const history = this.requireHistory()
+        if (!Number.isInteger(request.index) || request.index < history.start - 1 || request.index >= history.end) {
+          throw new StateRefusal("HistoryUnavailable", `message ${request.index} is not in the history, which holds ${history.start}…${history.end - 1}`)
+        }
+        const model = history.modelAt(request.index)
+        const encode = this.host.checks?.encodeModel
+        return encode === undefined ? model : encode(model)
+      }
+      case "inspect":
+        return this.host.inspect(request.query)
     }
   }
 
