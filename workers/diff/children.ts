@@ -37,12 +37,12 @@ export function patchChildren(
   let start = 0
   let oldEnd = oldLength - 1
   let newEnd = newLength - 1
-  while (start <= oldEnd && start <= newEnd && sameType(oldChildren[start], newChildren[start])) {
+  while (start <= oldEnd && start <= newEnd && sameType(oldChildren[start], newChildren[start], ctx.hot)) {
     const old = oldChildren[start]
     newChildren[start] = patch(ctx, old, newChildren[start], parent, needsAnchor(old) ? firstDomIdFrom(oldChildren, start + 1, anchor) : 0, namespace)
     start++
   }
-  while (start <= oldEnd && start <= newEnd && sameType(oldChildren[oldEnd], newChildren[newEnd])) {
+  while (start <= oldEnd && start <= newEnd && sameType(oldChildren[oldEnd], newChildren[newEnd], ctx.hot)) {
     const old = oldChildren[oldEnd]
     newChildren[newEnd] = patch(ctx, old, newChildren[newEnd], parent, needsAnchor(old) ? firstDomIdFrom(newChildren, newEnd + 1, anchor) : 0, namespace)
     oldEnd--
@@ -94,7 +94,7 @@ function reconcileMiddle(
     let j: number | undefined
     if (old.key !== null) j = keyed?.get(old.key)
     else if (nextUnkeyed < unkeyed.length) j = unkeyed[nextUnkeyed++]
-    if (j === undefined || j < start || j > newEnd || !sameType(old, newChildren[j])) {
+    if (j === undefined || j < start || j > newEnd || !sameType(old, newChildren[j], ctx.hot)) {
       orphans.push(old)
       continue
     }

@@ -31,9 +31,17 @@ import {
 /** The `id` of a mounted fragment, which has no DOM node. */
 const FRAGMENT_IN_USE = -1
 
-/** Same kind, same tag or component, same key: the DOM can be kept. */
-export function sameType(a: VNode, b: VNode): boolean {
-  return a.kind === b.kind && a.type === b.type && a.key === b.key
+/**
+ * Same kind, same tag or component, same key: the DOM can be kept. `hot` (the render
+ * after a hot swap): a component of the new code is the same as the old one of its name.
+ */
+export function sameType(a: VNode, b: VNode, hot: boolean): boolean {
+  return a.kind === b.kind && a.key === b.key && (a.type === b.type || (hot && a.kind === VNODE_COMPONENT && sameComponentName(a.type, b.type)))
+}
+
+/** Two functions named alike (not built-ins, which no edit replaces). */
+function sameComponentName(a: unknown, b: unknown): boolean {
+  return typeof a === "function" && typeof b === "function" && a.name !== "" && a.name === b.name && builtinOf(a) === null && builtinOf(b) === null
 }
 
 /** Mounts `vnode` into `parent` before `ref` (0: at the end). Returns the vnode mounted (a clone if it was already in use). */
@@ -129,7 +137,7 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
         next.rendered = builtin.render(ctx, next, instance, previous, parent, anchor, namespace)
         break
       }
-      if (!instance.dirty && !instance.childDirty && shallowEqual(old.props, next.props)) {
+      if (!ctx.hot && !instance.dirty && !instance.childDirty && shallowEqual(old.props, next.props)) {
         next.rendered = previous
         break
       }
@@ -328,7 +336,7 @@ export function single(child: Child, parent: string): VNode {
 /** Mounts `next` where nothing was (previous null), or patches or replaces `previous` with it. */
 export function place(ctx: RenderContext, previous: VNode | null, next: VNode, parent: number, anchor: number, namespace: number): VNode {
   if (previous === null) return mount(ctx, next, parent, anchor, namespace)
-  return sameType(previous, next) ? patch(ctx, previous, next, parent, anchor, namespace) : replace(ctx, previous, next, parent, anchor, namespace)
+  return sameType(previous, next, ctx.hot) ? patch(ctx, previous, next, parent, anchor, namespace) : replace(ctx, previous, next, parent, anchor, namespace)
 }
 
 /** Points the node table back at the vnodes of a mounted tree (after a rewind). */

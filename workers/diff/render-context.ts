@@ -38,6 +38,12 @@ export interface RenderContext {
   boundary: BoundaryInstance | null
   /** Inside an ErrorBoundary or Suspense, work is not deferred: its catch must see the whole subtree. */
   noDefer: number
+  /**
+   * The render after a hot swap (workers/runtime/hot-swap.ts): a component is the same as
+   * one of the old code with the same name (its instance, state and DOM are kept), and none
+   * is skipped as memoized, since its code may have changed.
+   */
+  hot: boolean
   /** The component being rendered (the parent of components rendered now). */
   parentInstance: ComponentInstance | null
   /** The root's resources, by key. */
@@ -97,6 +103,7 @@ export function createRenderContext(templates: boolean = TEMPLATES_BY_DEFAULT): 
     caught: [],
     boundary: null,
     noDefer: 0,
+    hot: false,
     parentInstance: null,
     resources: new ResourceCache(),
     lane: 0
