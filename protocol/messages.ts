@@ -1,4 +1,5 @@
 import type { RenderErrorKind, StateErrorKind } from "./errors.ts"
+import type { CommitProfile } from "./inspect.ts"
 import type { LaneSettings } from "./lanes.ts"
 
 /**
@@ -55,6 +56,8 @@ export interface CommitInfo {
   readonly credit?: number
   /** The worker's tables after this commit: watch them to see memory stay flat. */
   readonly worker?: WorkerTables
+  /** Per-component render timing and the slowest update, while devtools have profiling on (`root.inspect({ q: "profile", on: true })`). */
+  readonly profile?: CommitProfile
 }
 
 /** Sizes of one root's tables in the worker. */
@@ -143,6 +146,8 @@ export type FromWorker =
   | { readonly t: "state"; readonly id: number; readonly ok: false; readonly kind: StateErrorKind; readonly message: string; readonly path: string }
   /** The state tools refused something nobody asked about: a message that does not decode, a stored model. */
   | { readonly t: "state-error"; readonly kind: StateErrorKind; readonly message: string; readonly path: string }
+  /** A hot swap (new code in this worker, docs/hmr.md) was applied, or refused (`message` says why; the old code runs). */
+  | { readonly t: "hot"; readonly ok: boolean; readonly message: string }
   /** The program's schema hashes (once, after mounting): stored and exported with its models. */
   | { readonly t: "hashes"; readonly modelHash: string; readonly msgHash: string }
 

@@ -6,19 +6,35 @@ import { type DataPort, RootRuntime } from "./runtime/root.ts"
 /** Where the worker listens for control calls: `self` in a Worker, a MessagePort in tests. */
 export type ControlEndpoint = Comlink.Endpoint
 
+/** A program served on an endpoint: its mounted roots, and `swap` for new code (a hot update). */
+export type ServedProgram<Model, Msg, R> = WorkerApi & {
+  readonly roots: ReadonlyMap<number, RootRuntime<Model, Msg, R>>
+  /** New code for every root mounted now and later, under their models and DOM (docs/hmr.md). */
+  swap(next: Program<Model, Msg, R>): void
+}
+
+/**
+ * The program this worker serves, once `runProgram` ran. A module-level slot on purpose:
+ * a hot module update runs the app's module again in the same worker, and its second
+ * `runProgram` call must reach the first one's roots instead of serving twice.
+ */
+let served: ServedProgram<any, any, any> | null = null
+
 /**
  * Serves `program` on `endpoint`: every `createRoot` on the main thread that names this
  * worker mounts a new, independent root (its own model, tables and fiber).
  *
  * @since 0.1.0
  */
-export function serveProgram<Model, Msg, R>(program: Program<Model, Msg, R>, endpoint: ControlEndpoint): WorkerApi & {
-  readonly roots: ReadonlyMap<number, RootRuntime<Model, Msg, R>>
-} {
+export function serveProgram<Model, Msg, R>(program: Program<Model, Msg, R>, endpoint: ControlEndpoint): ServedProgram<Model, Msg, R> {
   const roots = new Map<number, RootRuntime<Model, Msg, R>>()
   const lifeLocks = new Map<number, () => void>()
   const api = {
     roots,
+    swap(next: Program<Model, Msg, R>): void {
+      program = next
+      for (const root of roots.values()) root.hotSwap(next)
+    },
     async mount(port: MessagePort, options: MountOptions): Promise<MountReply> {
       // At once: the page stops waiting for a sign of runProgram (mountTimeoutMs), however long the layer takes to build.
       const mounting: FromWorker = { t: "mounting" }
@@ -72,6 +88,11 @@ function holdLifeLock(name: string): Promise<(() => void) | null> {
  * runProgram({ init: 0, update: (n: number) => n + 1, view: (n) => h("button", { onClick: 1 }, String(n)) })
  */
 export function runProgram<Model, Msg, R = never>(program: Program<Model, Msg, R>): void {
+  if (served !== null) {
+    // The app's module ran again (a hot update, docs/hmr.md): new code for the running roots.
+    served.swap(program)
+    return
+  }
   // The only place that touches the worker global.
-  serveProgram(program, globalThis as unknown as ControlEndpoint)
+  served = serveProgram(program, globalThis as unknown as ControlEndpoint)
 }

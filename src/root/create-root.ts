@@ -22,6 +22,7 @@ import { RestartPolicy } from "./restart-policy.ts"
 import type { Cloneable, CommitStats, DispatchOptions, Root, RootOptions, RootStats, WorkerSource } from "./root-api.ts"
 import { resolveMountTimeout, type SessionMessage, type SessionOwner, WorkerSession } from "./worker-session.ts"
 import { resolveHistory, StateClient } from "./state-client.ts"
+import { clearHotError, showHotError } from "./hot-overlay.ts"
 import { moveAside, PersistWriter, type PersistedRecord, readPersisted, resolvePersist } from "../state/persistence.ts"
 import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
 
@@ -218,6 +219,11 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
           })
         }
         onError(new StateError(data.kind, data.message, { path: data.path }))
+        break
+      case "hot":
+        // The worker took new code (docs/hmr.md), or kept the old: a refusal's RenderError reached onError already.
+        if (data.ok) clearHotError()
+        else showHotError(data.message)
         break
       case "hashes":
         modelHash = data.modelHash

@@ -1,6 +1,8 @@
 import { DEFAULT_LANES, LANE_CONTINUOUS, LANE_COUNT, LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION, type LaneConfig } from "../../protocol/lanes.ts"
 import type { Renderer } from "../diff/renderer.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
+import type { CommitProfile } from "../../protocol/inspect.ts"
+import { summarize } from "./inspect.ts"
 import { UpdateQueue, type FoldResult } from "./update-queue.ts"
 import { h } from "../h.ts"
 import { Suspended } from "../components/instance.ts"
@@ -57,7 +59,7 @@ interface Job<Model> {
 export class LaneScheduler<Model, Msg> {
   private readonly queue: UpdateQueue<Model, Msg>
   private readonly renderer: Renderer
-  private readonly view: (model: Model) => Child
+  private view: (model: Model) => Child
   private readonly clock: () => number
   private lanes: LaneConfig[] = DEFAULT_LANES.slice()
   private timeouts: number[] = DEFAULT_LANES.map((lane) => lane.timeoutMs)
@@ -141,12 +143,14 @@ export class LaneScheduler<Model, Msg> {
     if (renderLane === LANE_CONTINUOUS && !frameReady && !expired) return { kind: "wait-frame" }
 
     const updateStart = this.clock()
+    // Devtools profiling (workers/runtime/inspect.ts) times each update of the fold too.
+    this.queue.timer = this.renderer.profiling ? this.clock : null
     const fold = this.queue.fold(renderLane)
     const updateMs = this.clock() - updateStart
     for (let i = 0; i < fold.errors.length; i++) this.updateErrors.push(fold.errors[i])
     if (fold.model === this.shown && this.rendered && !this.forced) {
       this.queue.commit(fold)
-      return { kind: "commit", buffer: null, info: this.info(fold, updateMs, 0, 0, 0, 0, expired), commands: fold.commands }
+      return { kind: "commit", buffer: null, info: this.info(fold, updateMs, 0, 0, 0, 0, expired, false), commands: fold.commands }
     }
     this.forced = false
     const viewStart = this.clock()
@@ -183,7 +187,7 @@ export class LaneScheduler<Model, Msg> {
     this.queue.commit(job.fold, job.updateMs)
     this.shown = job.fold.model
     this.rendered = true
-    const info = this.info(job.fold, job.updateMs, job.viewMs, job.diffMs, encodeMs, job.slices, job.expired)
+    const info = this.info(job.fold, job.updateMs, job.viewMs, job.diffMs, encodeMs, job.slices, job.expired, true)
     return { kind: "commit", buffer, info, commands: job.fold.commands }
   }
 
@@ -200,6 +204,12 @@ export class LaneScheduler<Model, Msg> {
     }
     this.forced = true
     return this.renderer.render(() => this.view(model), LANE_SYNC, this.eventSeq)
+  }
+
+  /** New code (a hot swap): what is pending folds with this `update`; the next render calls this `view`. */
+  swapCode(update: (model: Model, msg: Msg) => unknown, view: (model: Model) => Child): void {
+    this.queue.update = update
+    this.view = view
   }
 
   /**
@@ -238,9 +248,25 @@ export class LaneScheduler<Model, Msg> {
     return { kind: "error", cause, buffer }
   }
 
-  private info(fold: FoldResult<Model>, updateMs: number, viewMs: number, diffMs: number, encodeMs: number, slices: number, expired: boolean): CommitInfo {
+  private info(fold: FoldResult<Model>, updateMs: number, viewMs: number, diffMs: number, encodeMs: number, slices: number, expired: boolean, rendered: boolean): CommitInfo {
     const interruptions = this.interruptions[fold.lane]
     this.interruptions[fold.lane] = 0
-    return { lane: fold.lane, messages: fold.fresh, updateMs, viewMs, diffMs, encodeMs, slices, interruptions, expired }
+    const info: CommitInfo = { lane: fold.lane, messages: fold.fresh, updateMs, viewMs, diffMs, encodeMs, slices, interruptions, expired }
+    if (!this.renderer.profiling) return info
+    const profile = this.profile(fold, rendered)
+    return profile === null ? info : { ...info, profile }
+  }
+
+  /**
+   * The commit's profile: the components of the render that made it (none if the model was
+   * unchanged and nothing rendered) and its fold's slowest update. Null if profiling was
+   * turned on part-way through, so the counts would not be whole.
+   */
+  private profile(fold: FoldResult<Model>, rendered: boolean): CommitProfile | null {
+    const components = rendered ? this.renderer.renderProfile() : []
+    // (The fold runs in the same step as `begin`, so a render profiled from its start had its fold timed.)
+    if (components === null) return null
+    if (fold.slowestMs < 0) return { components }
+    return { components, slowestUpdate: { msg: summarize(fold.slowestMsg), ms: fold.slowestMs } }
   }
 }

@@ -21,6 +21,7 @@ import { Header } from "../../protocol/opcodes.ts"
 import { SubscriptionSet } from "./subscriptions.ts"
 import { StateRefusal, StateTools } from "./state-tools.ts"
 import { answerInspect } from "./inspect.ts"
+import { collectInstances } from "./hot-swap.ts"
 import type { VNode } from "../vnode.ts"
 
 /** The port a root talks to the main thread through (a MessagePort in practice). */
@@ -99,7 +100,12 @@ export class RootRuntime<Model, Msg, R> {
   private lastDiscreteEvent = 0
   /** Crash recovery (workers/runtime/journal.ts), when the main thread asked for it. */
   private journal: RootJournal | null = null
-  private readonly program: Program<Model, Msg, R>
+  /** The app's code; replaced by a hot swap. */
+  private program: Program<Model, Msg, R>
+  /** New code waiting for the loop to swap it in (hotSwap). */
+  private pendingSwap: Program<Model, Msg, R> | null = null
+  /** Running commands: a hot swap interrupts them. */
+  private readonly commandFibers = new Set<Fiber.Fiber<void, never>>()
   private readonly subscriptions: SubscriptionSet<Msg, R>
   private subscriptionWake: ReturnType<typeof setTimeout> | null = null
   /** Snapshots, restore, history and time travel (docs/state.md). */
@@ -121,9 +127,15 @@ export class RootRuntime<Model, Msg, R> {
     this.scope = scope
     this.renderer = new Renderer(rootId)
     const update = program.update as (model: Model, msg: Msg) => unknown
+    const root = this
     this.state = new StateTools<Model, Msg>({
-      checks: program.checks,
-      update,
+      // Read at each use: a hot swap replaces the program.
+      get checks() {
+        return root.program.checks
+      },
+      get update() {
+        return root.program.update as (model: Model, msg: Msg) => unknown
+      },
       baseModel: () => this.scheduler.updates.baseModel,
       replaceModel: (model) => this.replaceModel(model),
       showAside: (model) => this.showAside(model),
@@ -347,6 +359,78 @@ export class RootRuntime<Model, Msg, R> {
     this.eventLanes = settings.eventLanes
   }
 
+  /**
+   * New code for this root (runProgram called again in this worker: a hot module update,
+   * docs/hmr.md). The loop swaps it in at its next turn, under the same model and DOM.
+   */
+  hotSwap(program: Program<Model, Msg, R>): void {
+    if (this.closed) return
+    this.pendingSwap = program
+    this.requestRender()
+  }
+
+  /**
+   * Swaps in the waiting code: running commands are interrupted, component effects and
+   * subscriptions restart, resources load again, and the new view renders the model on
+   * screen in one hot render (components kept by name, so their state and DOM nodes stay).
+   * A view that throws keeps the old code running; the page is told either way.
+   */
+  private applyHotSwap(): Effect.Effect<void, never, R> {
+    const root = this
+    return Effect.gen(function*() {
+      const program = root.pendingSwap!
+      root.pendingSwap = null
+      const old = root.program
+      yield* Fiber.interruptAll([...root.commandFibers])
+      root.commandFibers.clear()
+      yield* root.subscriptions.sync({}, root.scope)
+      for (const instance of collectInstances(root.renderer.current)) {
+        if (instance.scope !== null) yield* Scope.close(instance.scope as Scope.Closeable, Exit.void)
+        instance.scope = null
+        instance.started.clear()
+      }
+      root.renderer.ctx.resources.interruptAll()
+      root.program = program
+      root.scheduler.swapCode(program.update as (model: Model, msg: Msg) => unknown, program.view)
+      const model = root.modelForNewCode(old, program)
+      root.renderer.ctx.hot = true
+      let buffer: ArrayBuffer | null
+      try {
+        buffer = root.scheduler.renderAside(model)
+      } catch (cause) {
+        root.program = old
+        root.scheduler.swapCode(old.update as (model: Model, msg: Msg) => unknown, old.view)
+        root.report(new RenderError({ phase: "view", cause }))
+        root.port.postMessage({ t: "hot", ok: false, message: `The new code's view threw (${describe(cause)}); the old code still runs. Fix it and save again.` })
+        return
+      } finally {
+        root.renderer.ctx.hot = false
+      }
+      if (model !== root.scheduler.model) root.scheduler.replaceModel(model)
+      if (buffer !== null) root.postCommit(buffer, TRAVEL_INFO)
+      yield* root.runSideEffects()
+      yield* root.syncSubscriptions()
+      // The old code's history cannot be replayed by the new update.
+      root.state.restart(model)
+      root.port.postMessage({ t: "hot", ok: true, message: "" })
+    })
+  }
+
+  /**
+   * The model the new code starts from: the one on screen, or, when the model schema
+   * changed, that model encoded by the old code and decoded by the new (init, with a
+   * StateError, if it does not decode).
+   */
+  private modelForNewCode(old: Program<Model, Msg, R>, program: Program<Model, Msg, R>): Model {
+    const model = this.scheduler.model
+    const decode = program.checks?.decodeModel
+    if (decode === undefined || (program.checks?.modelHash ?? "") === (old.checks?.modelHash ?? "")) return model
+    const decoded = decode(old.checks?.encodeModel === undefined ? model : old.checks.encodeModel(model))
+    if (decoded.ok) return decoded.value
+    this.port.postMessage({ t: "state-error", kind: "ModelRejected", message: `The model on screen does not decode through the new code's model schema (${decoded.message}), so the app restarts from init`, path: decoded.path })
+    return typeof program.init === "function" ? (program.init as () => Model)() : program.init
+  }
+
   private answerState(id: number, request: Extract<ToWorker, { t: "state" }>["request"]): void {
     let value: unknown
     try {
@@ -429,6 +513,7 @@ export class RootRuntime<Model, Msg, R> {
       while (true) {
         yield* root.sleep
         let working = true
+        if (root.pendingSwap !== null && !root.closed) yield* root.applyHotSwap()
         while (working && !root.closed && !root.state.traveling) {
           const urgent = root.flushSeqs.length > 0
           const step = root.scheduler.step(root.frameReady || urgent, urgent, !root.credit)
@@ -453,7 +538,11 @@ export class RootRuntime<Model, Msg, R> {
             case "commit":
               if (step.info.lane === LANE_CONTINUOUS) root.frameReady = false
               if (step.buffer !== null) root.postCommit(step.buffer, step.info)
-              for (const command of step.commands) yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
+              for (const command of step.commands) {
+                const fiber = yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
+                root.commandFibers.add(fiber)
+                fiber.addObserver(() => root.commandFibers.delete(fiber))
+              }
               yield* root.runSideEffects()
               yield* root.syncSubscriptions()
               break

@@ -56,6 +56,12 @@ export class StateTools<Model, Msg> {
     this.maxBytes = historyBytes
   }
 
+  /** New code (a hot swap): the history starts again at `model`, at the same index. */
+  restart(model: Model): void {
+    this.travelingAt = null
+    this.history?.reset(model, this.settled)
+  }
+
   /** The root starts from `initial` (its first model): the history starts there. */
   begin(initial: Model): void {
     if (this.maxBytes > 0) this.history = new MessageHistory<Model, Msg>(initial, this.host.update as (model: Model, msg: Msg) => Model, { maxBytes: this.maxBytes })

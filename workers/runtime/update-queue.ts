@@ -37,6 +37,9 @@ export interface FoldResult<Model> {
   readonly settledModel: Model
   /** Queue length when folded: entries pushed later are not part of this fold. */
   readonly length: number
+  /** With `timer` set: the message whose update took longest, and its milliseconds (-1: not timed). */
+  readonly slowestMsg: unknown
+  readonly slowestMs: number
 }
 
 export class UpdateQueue<Model, Msg> {
@@ -45,7 +48,8 @@ export class UpdateQueue<Model, Msg> {
   private readonly lanes: number[] = []
   private readonly times: number[] = []
   private readonly states: number[] = []
-  private readonly update: (model: Model, msg: Msg) => unknown
+  /** Replaced by a hot swap (the new code's update folds what is pending). */
+  update: (model: Model, msg: Msg) => unknown
   /** Entries ever pushed, and ever settled into the base: absolute positions for the recovery journal. */
   private pushedCount = 0
   private settledCount = 0
@@ -62,6 +66,9 @@ export class UpdateQueue<Model, Msg> {
    * base after them.
    */
   onSettled: ((msgs: readonly Msg[], lanes: readonly number[], times: readonly number[], base: Model, updateMs: number) => void) | null = null
+
+  /** A clock while devtools profile the root: `fold` then times each update and keeps the slowest. */
+  timer: (() => number) | null = null
 
   constructor(base: Model, update: (model: Model, msg: Msg) => unknown) {
     this.base = base
@@ -156,6 +163,9 @@ export class UpdateQueue<Model, Msg> {
     let settled = 0
     let settledModel = model
     let leading = true
+    const timer = this.timer
+    let slowestMsg: unknown = undefined
+    let slowestMs = -1
     for (let i = 0; i < this.msgs.length; i++) {
       const state = this.states[i]
       if (state === PENDING && this.lanes[i] > lane) {
@@ -172,7 +182,16 @@ export class UpdateQueue<Model, Msg> {
         // A wake-up (first render, a live edit): not a message, update never sees it.
         result = model
       } else try {
-        result = this.update(model, msg)
+        if (timer === null) result = this.update(model, msg)
+        else {
+          const start = timer()
+          result = this.update(model, msg)
+          const ms = timer() - start
+          if (ms > slowestMs) {
+            slowestMs = ms
+            slowestMsg = msg
+          }
+        }
       } catch (error) {
         this.states[i] = REJECTED
         errors.push(error)
@@ -195,7 +214,7 @@ export class UpdateQueue<Model, Msg> {
         settledModel = model
       }
     }
-    return { model, included, fresh, commands, errors, lane, settled, settledModel, length: this.msgs.length }
+    return { model, included, fresh, commands, errors, lane, settled, settledModel, length: this.msgs.length, slowestMsg, slowestMs }
   }
 
   /**
