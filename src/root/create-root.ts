@@ -23,6 +23,7 @@ import type { Cloneable, CommitStats, DispatchOptions, Root, RootOptions, RootSt
 import { resolveMountTimeout, type SessionMessage, type SessionOwner, WorkerSession } from "./worker-session.ts"
 import { resolveHistory, StateClient } from "./state-client.ts"
 import { clearHotError, showHotError } from "./hot-overlay.ts"
+import { hmrHandoff } from "../state/hmr-handoff.ts"
 import { moveAside, PersistWriter, type PersistedRecord, readPersisted, resolvePersist } from "../state/persistence.ts"
 import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
 
@@ -70,9 +71,13 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const mountTimeoutMs = resolveMountTimeout(options.mountTimeoutMs)
   const placeholder = checkPlaceholder(options.placeholder)
   const historyBytes = resolveHistory(options.history)
-  const persist = resolvePersist(options.persist)
-  const hasFactory = typeof worker === "function"
   const rootId = nextRootId++
+  // Under the shuttle-ui/vite dev server, a root without `persist` hands its model over a reload (docs/hmr.md).
+  const handoff = options.persist === undefined ? hmrHandoff(rootId) : null
+  const persist = resolvePersist(options.persist) ?? handoff?.persist ?? null
+  /** Read the stored model before the first worker starts (not for a handoff after a reload by hand). */
+  const readStored = handoff === null || handoff.restore
+  const hasFactory = typeof worker === "function"
   const onError = options.onError ?? ((error: ShuttleError) => console.error(error))
   /** Snapshot and journal, kept only when a crashed worker can be replaced. */
   let log = hasFactory && recovery !== null ? new RecoveryLog() : null
@@ -341,7 +346,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   if (persist === null) startSession(undefined)
   else {
     // The stored model first, so the first commit shows it (no flash of the init view).
-    void readPersisted(persist).then(({ record, error }) => {
+    void (readStored ? readPersisted(persist) : Promise.resolve({ record: null, error: null })).then(({ record, error }) => {
       if (error !== null) onError(error)
       if (state !== LIVE) return
       persisted = record
