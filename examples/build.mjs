@@ -34,6 +34,24 @@ const alias = {
   "shuttle-ui": join(repo, "src/index.ts")
 }
 
+/**
+ * A page starts its worker as Vite wants to see it (examples/vite.config.mjs):
+ * `new Worker(new URL("./app.worker.tsx", import.meta.url), …)`. Here the worker is a second
+ * entry point built next to main.js, so main.ts names the built file instead, as a relative
+ * URL string (what `new URL(…, import.meta.url)` would give, without esbuild copying the
+ * .tsx as an asset).
+ */
+const WORKER_URL = /new URL\(\s*(["'])\.\/app\.worker\.tsx?\1\s*,\s*import\.meta\.url\s*\)/g
+const builtWorkerUrl = {
+  name: "built-worker-url",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]main\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8")
+      return { contents: source.replace(WORKER_URL, '"./app.worker.js"'), loader: "ts" }
+    })
+  }
+}
+
 const common = {
   bundle: true,
   format: "esm",
@@ -73,7 +91,8 @@ function kb(n) {
 async function examples() {
   const names = []
   for (const entry of await readdir(here, { withFileTypes: true })) {
-    if (!entry.isDirectory() || entry.name === "dist" || entry.name === "node_modules") continue
+    // Dot folders are scratch copies (test/browser/hmr.test.ts makes one while it runs).
+    if (!entry.isDirectory() || entry.name.startsWith(".") || entry.name === "dist" || entry.name === "node_modules") continue
     // A folder with its own package.json is a project built by its own tools (quickstart: Vite).
     if (existsSync(join(here, entry.name, "package.json"))) continue
     if (existsSync(join(here, entry.name, "main.ts"))) names.push(entry.name)
@@ -89,7 +108,7 @@ async function buildExample(name) {
   if (!existsSync(join(source, "index.html"))) throw new Error(`examples/${name}: missing index.html`)
   await mkdir(out, { recursive: true })
   const [, workerBuild] = await Promise.all([
-    build({ ...common, entryPoints: [join(source, "main.ts")], outfile: join(out, "main.js") }),
+    build({ ...common, entryPoints: [join(source, "main.ts")], outfile: join(out, "main.js"), plugins: [builtWorkerUrl] }),
     // A module worker: `self` is the global; no `document`.
     build({ ...common, entryPoints: [worker], outfile: join(out, "app.worker.js"), metafile: true }),
     copyFile(join(source, "index.html"), join(out, "index.html"))

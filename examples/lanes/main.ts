@@ -28,7 +28,7 @@ if (container === null) throw new Error("index.html must contain an element with
 const commits: CommitStats[] = []
 let remaining = 0
 let finished: (() => void) | null = null
-const root = createRoot(container, new Worker("./app.worker.js", { type: "module" }), {
+const root = createRoot(container, new Worker(new URL("./app.worker.tsx", import.meta.url), { type: "module" }), {
   onCommit(commit) {
     commits.push(commit)
     if (commit.laneName !== lane || remaining === 0) return

@@ -15,7 +15,7 @@ if (container === null) throw new Error("index.html must contain an element with
 const commits: CommitStats[] = []
 /** When the first real commit was applied (performance.now()), for the startup probe. */
 let firstCommitAt = -1
-const root = createRoot(container, () => new Worker("./app.worker.js", { type: "module" }), {
+const root = createRoot(container, () => new Worker(new URL("./app.worker.tsx", import.meta.url), { type: "module" }), {
   // Shown at once, before the worker has even loaded: first paint does not wait for it.
   placeholder: '<div class="card skeleton"><h2>Slow data</h2><p>Starting…</p></div>',
   onCommit(commit) {

@@ -17,6 +17,6 @@ declare global {
 
 const container = document.getElementById("app")
 if (container === null) throw new Error("index.html must contain an element with id 'app'")
-const root = createRoot(container, new Worker("./app.worker.js", { type: "module" }))
+const root = createRoot(container, new Worker(new URL("./app.worker.tsx", import.meta.url), { type: "module" }))
 window.shuttleRoot = root
 window.shuttleCreateRoot = createRoot

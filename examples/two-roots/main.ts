@@ -17,7 +17,7 @@ declare global {
 function mount(id: string): Root {
   const container = document.getElementById(id)
   if (container === null) throw new Error(`index.html must contain an element with id '${id}'`)
-  return createRoot(container, new Worker("./app.worker.js", { type: "module" }))
+  return createRoot(container, new Worker(new URL("./app.worker.tsx", import.meta.url), { type: "module" }))
 }
 
 const a = mount("root-a")
