@@ -149,6 +149,8 @@ export class ComponentInstance implements ComponentSelf {
   /** The component's Scope (an Effect Scope.Closeable), made by the runtime. */
   scope: unknown = null
   unmounted = false
+  /** `ctx.renderSeq` of the last render that skipped this component as memoized (0: none); read by devtools. */
+  skippedAt = 0
   /** The nearest ErrorBoundary above this component when it was rendered, or null. */
   boundary: BoundaryInstance | null
   protected readonly host: InstanceHost
@@ -201,6 +203,16 @@ export class ComponentInstance implements ComponentSelf {
   dispatch(msg: unknown): void {
     this.host.dispatch(msg)
   }
+
+  /** Devtools: which boundary this instance is ("error", "suspense"), or null for a plain component. */
+  get boundaryKind(): "error" | "suspense" | null {
+    return null
+  }
+
+  /** Devtools: a boundary shows its fallback in place of its children. */
+  get showingFallback(): boolean {
+    return false
+  }
 }
 
 /** An ErrorBoundary's state: the error it shows, if any. */
@@ -211,6 +223,14 @@ export class BoundaryInstance extends ComponentInstance {
   readonly retry = (): void => {
     this.error = null
     this.markDirty()
+  }
+
+  override get boundaryKind(): "error" {
+    return "error"
+  }
+
+  override get showingFallback(): boolean {
+    return this.error !== null
   }
 
   /** An effect below failed after the render: show the fallback at the next render. */

@@ -43,6 +43,14 @@ class SuspenseInstance extends ComponentInstance {
   pendingSince = -1
   /** Time a re-render is already scheduled for, to schedule each once. */
   timerAt = -1
+
+  override get boundaryKind(): "suspense" {
+    return "suspense"
+  }
+
+  override get showingFallback(): boolean {
+    return this.showing === SHOWING_FALLBACK
+  }
 }
 
 /** Suspense as the diff renders it. */

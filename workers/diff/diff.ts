@@ -5,6 +5,7 @@ import { ComponentInstance } from "../components/instance.ts"
 import { eventType, isEventName, isHandler, markProps, mountProps, patchProps } from "./props.ts"
 import { TEMPLATE_MOUNTED, TEMPLATE_NOT_YET, type TemplateInfo } from "./templates.ts"
 import { builtinOf, type ChunkWork, MOUNT_CHUNK, type RenderContext } from "./render-context.ts"
+import type { RenderProfile } from "./profile.ts"
 import {
   type Child,
   cloneVNode,
@@ -139,13 +140,16 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
       }
       if (!ctx.hot && !instance.dirty && !instance.childDirty && shallowEqual(old.props, next.props)) {
         next.rendered = previous
+        // A stamp, not a flag: rendering needs no write to clear it (devtools compare it with the last commit's).
+        instance.skippedAt = ctx.renderSeq
+        if (ctx.profile !== null) ctx.profile.skipped(next.type as Component)
         break
       }
       instance.boundary = ctx.boundary
       const outer = ctx.parentInstance
       ctx.parentInstance = instance
       try {
-        next.rendered = place(ctx, previous, render(next), parent, anchor, namespace)
+        next.rendered = place(ctx, previous, render(ctx, next), parent, anchor, namespace)
       } finally {
         ctx.parentInstance = outer
       }
@@ -313,19 +317,33 @@ function mountRendered(ctx: RenderContext, vnode: VNode, parent: number, ref: nu
   const outer = ctx.parentInstance
   ctx.parentInstance = vnode.instance
   try {
-    return mount(ctx, render(vnode), parent, ref, namespace)
+    return mount(ctx, render(ctx, vnode), parent, ref, namespace)
   } finally {
     ctx.parentInstance = outer
   }
 }
 
 /** Calls a function component and normalizes its output to one vnode. */
-function render(vnode: VNode): VNode {
+function render(ctx: RenderContext, vnode: VNode): VNode {
   const component = vnode.type as Component
   const instance = vnode.instance!
   instance.dirty = false
   instance.childDirty = false
+  // Profiling off costs this one check; the timed call lives apart so this stays small.
+  if (ctx.profile !== null) return renderTimed(ctx.profile, component, vnode, instance)
   return single(component(vnode.props, instance), component.name || "component")
+}
+
+/** `render` while profiling: times the component call alone (not the diff of its output), a throw included. */
+function renderTimed(profile: RenderProfile, component: Component, vnode: VNode, instance: ComponentInstance): VNode {
+  const start = profile.clock()
+  let output: Child
+  try {
+    output = component(vnode.props, instance)
+  } finally {
+    profile.rendered(component, profile.clock() - start)
+  }
+  return single(output, component.name || "component")
 }
 
 /** Any Child as one vnode: arrays become a fragment, nothing becomes an empty fragment. */

@@ -4,6 +4,7 @@ import { StringTable } from "./string-table.ts"
 import { TEMPLATES_BY_DEFAULT, TemplateTable } from "./templates.ts"
 import { type BoundaryInstance, type ComponentInstance, type InstanceHost, PendingEffects, ResourceCache } from "../components/instance.ts"
 import type { VNode } from "../vnode.ts"
+import type { RenderProfile } from "./profile.ts"
 
 /**
  * Everything one root's diff writes to. One per root and passed explicitly: there is no
@@ -50,6 +51,10 @@ export interface RenderContext {
   readonly resources: ResourceCache
   /** Lane of the render in progress (Suspense keeps old content in a Transition). */
   lane: number
+  /** Counts renders since the root started; a memoized skip stamps it on the instance (devtools' `memo`). */
+  renderSeq: number
+  /** Per-component render timing (workers/diff/profile.ts) while devtools ask for it; null otherwise. */
+  profile: RenderProfile | null
 }
 
 /**
@@ -106,6 +111,8 @@ export function createRenderContext(templates: boolean = TEMPLATES_BY_DEFAULT): 
     hot: false,
     parentInstance: null,
     resources: new ResourceCache(),
-    lane: 0
+    lane: 0,
+    renderSeq: 0,
+    profile: null
   }
 }

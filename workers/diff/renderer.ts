@@ -5,6 +5,7 @@ import { normalizeChildren } from "../h.ts"
 import type { WorkerTables } from "../../protocol/messages.ts"
 import type { ComponentInstance } from "../components/instance.ts"
 import { createRenderContext, type RenderContext } from "./render-context.ts"
+import { type ComponentTiming, RenderProfile } from "./profile.ts"
 import type { Child, VNode } from "../vnode.ts"
 
 /** Buffers returned by the main thread, kept for reuse; a few cover the commits in flight. */
@@ -21,6 +22,10 @@ export class Renderer {
   private next: VNode[] | null = null
   private readonly pool: ArrayBuffer[] = []
   private commitId = 0
+  /** `ctx.renderSeq` of the render that made the tree on screen. */
+  private shownSeq = 0
+  /** Profiling was on when the render in progress (or the last one) began: its counts are whole. */
+  private profiledRender = false
   readonly rootId: number
 
   /** `options.templates`: send repeated subtrees as templates (templates.ts); on by default. */
@@ -61,6 +66,9 @@ export class Renderer {
     this.clearSideEffects()
     ctx.templates.suppressed = 0
     ctx.lane = lane
+    ctx.renderSeq++
+    this.profiledRender = ctx.profile !== null
+    if (ctx.profile !== null) ctx.profile.reset()
     ctx.writer.begin(this.pool.pop() ?? null, this.rootId, this.commitId + 1, lane, eventSeq)
     try {
       const next = normalizeChildren(view(), "root") as VNode[]
@@ -101,6 +109,7 @@ export class Renderer {
     writer.releaseNodes(ctx.ids.releasedNow, ctx.ids.releasedNow.length)
     this.tree = next
     this.next = null
+    this.shownSeq = ctx.renderSeq
     const commitId = this.commitId + 1
     ctx.ids.commit(commitId)
     ctx.strings.commit()
@@ -155,6 +164,31 @@ export class Renderer {
     this.ctx.effects.rewind(0)
     this.ctx.closing.length = 0
     this.ctx.caught.length = 0
+  }
+
+  /**
+   * Devtools: true if the render that made the tree on screen skipped `instance` as
+   * memoized. While a sliced render is in progress it may describe that render instead.
+   */
+  wasSkipped(instance: ComponentInstance): boolean {
+    return this.shownSeq > 0 && instance.skippedAt >= this.shownSeq
+  }
+
+  /** Devtools: per-component render timing on or off, from the next render on. */
+  setProfiling(on: boolean): void {
+    if (on === (this.ctx.profile !== null)) return
+    this.ctx.profile = on ? new RenderProfile() : null
+    this.profiledRender = false
+  }
+
+  get profiling(): boolean {
+    return this.ctx.profile !== null
+  }
+
+  /** The per-component counts of the last render, or null if profiling was not on for all of it. */
+  renderProfile(): ComponentTiming[] | null {
+    const profile = this.ctx.profile
+    return profile !== null && this.profiledRender ? profile.components() : null
   }
 
   /** Sizes of the tables, to watch memory. */
