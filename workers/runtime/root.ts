@@ -36,8 +36,8 @@ const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, 
 const FRAME_MS = 16
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-/** Stats of a commit that shows a point of the history (time travel). */
-const TRAVEL_INFO = ERROR_VIEW_INFO
+/** Stats of a commit that renders no new message: a point of the history (time travel), new code (a hot swap). */
+const ASIDE_INFO = ERROR_VIEW_INFO
 
 /**
  * One mounted root in the worker: its lane scheduler (model, update queue, renderer) and
@@ -407,7 +407,7 @@ export class RootRuntime<Model, Msg, R> {
         root.renderer.ctx.hot = false
       }
       if (model !== root.scheduler.model) root.scheduler.replaceModel(model)
-      if (buffer !== null) root.postCommit(buffer, TRAVEL_INFO)
+      if (buffer !== null) root.postCommit(buffer, ASIDE_INFO)
       yield* root.runSideEffects()
       yield* root.syncSubscriptions()
       // The old code's history cannot be replayed by the new update.
@@ -464,7 +464,7 @@ export class RootRuntime<Model, Msg, R> {
       this.report(new RenderError({ phase: "view", cause }))
       return
     }
-    if (buffer !== null) this.postCommit(buffer, TRAVEL_INFO)
+    if (buffer !== null) this.postCommit(buffer, ASIDE_INFO)
     this.answerFlushes()
   }
 
