@@ -196,7 +196,7 @@ function findIn(children: readonly VNode[], id: number, path: VNode[]): VNode | 
 
 /** Strings longer than this are cut. */
 const MAX_STRING = 120
-/** Objects and arrays nested deeper than this (below the props object) show as `{…}` / `[…n]`. */
+/** Levels of objects and arrays shown in a value (a prop's value is level 0); deeper ones show as `{…}` / `[…n]`. */
 const MAX_DEPTH = 3
 /** Array items and object keys shown; the rest are counted. */
 const MAX_ITEMS = 20
@@ -226,7 +226,7 @@ export function summarizeProps(props: Props, element: boolean): { [name: string]
       out[name] = "⚠ unreadable"
       continue
     }
-    out[name] = element && isEventName(name) ? summarizeHandler(value) : summarize(value, 1)
+    out[name] = element && isEventName(name) ? summarizeHandler(value) : summarize(value)
   }
   if (total > shown) out["…"] = `${total - shown} more`
   return out
@@ -235,9 +235,9 @@ export function summarizeProps(props: Props, element: boolean): { [name: string]
 function summarizeHandler(value: unknown): PropSummary {
   if (typeof value === "object" && value !== null && ("handler" in value || "preventDefault" in value || "stopPropagation" in value)) {
     const spec = value as { msg?: unknown; handler?: unknown }
-    return typeof spec.handler === "function" ? summarize(spec.handler, 1) : summarize(spec.msg, 1)
+    return typeof spec.handler === "function" ? summarize(spec.handler) : summarize(spec.msg)
   }
-  return summarize(value, 1)
+  return summarize(value)
 }
 
 /**
