@@ -105,8 +105,6 @@ export type ToWorker =
 /** What the page asks of a root's state (src/root/state-client.ts; workers/runtime/state-tools.ts). */
 export type StateRequest =
   | { readonly op: "snapshot" }
-  /** The settled model as it is (not encoded), for the `persist` option's last write. */
-  | { readonly op: "model" }
   | { readonly op: "restore"; readonly snapshot: unknown }
   | { readonly op: "info" }
   | { readonly op: "entries"; readonly from: number; readonly to: number }

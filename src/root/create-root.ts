@@ -31,9 +31,6 @@ let nextRootId = 1
 /** Data bytes of a root's commit ring: a 1,000-row create (about 425 kB) fits; bigger lists go by the port. */
 const RING_BYTES = 1 << 20
 
-/** How long unmount waits for the worker's model to save it (the `persist` option). */
-const SAVE_WAIT_MS = 1000
-
 const LIVE = 0
 const FAILED = 1
 const UNMOUNTED = 2
@@ -80,7 +77,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const hasFactory = typeof worker === "function"
   const onError = options.onError ?? ((error: ShuttleError) => console.error(error))
   /** Snapshot and journal, kept only when a crashed worker can be replaced. */
-  let log = hasFactory && recovery !== null ? new RecoveryLog() : null
+  // Persistence writes it too: the last snapshot and the messages after it.
+  let log = (hasFactory && recovery !== null) || persist !== null ? new RecoveryLog() : null
   const flushes = new FlushRegistry()
 
   let session: WorkerSession | null = null
@@ -185,8 +183,6 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   }
 
   const receive = (data: SessionMessage): void => {
-    // Unmounting: only the answer that saves the model still matters.
-    if (state === UNMOUNTED && data.t !== "state") return
     switch (data.t) {
       case "commit":
         pipeline.receive(data.buffer, data.info)
@@ -204,10 +200,11 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
         break
       case "journal":
         log?.journal(data.first, data.entries, data.marks)
+        writer?.changed(undefined, modelHash)
         break
       case "snapshot":
         log?.snapshot(data.model, data.dispatches, data.born)
-        writer?.changed(data.model, modelHash)
+        writer?.changed(undefined, modelHash)
         // The worker got past its replay and committed: a later crash may restart it again.
         policy.proved()
         break
@@ -273,7 +270,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       current.release()
       session = null
     }
-    const recoverable = hasFactory && log !== null && everMounted
+    const recoverable = hasFactory && recovery !== null && log !== null && everMounted
     const decision = policy.onFailure(recoverable, () => {
       if (state === LIVE && log !== null) startSession(log.restoreState())
     })
@@ -350,8 +347,11 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       if (error !== null) onError(error)
       if (state !== LIVE) return
       persisted = record
-      startSession(record === null ? undefined : { hasModel: true, model: record.model, replay: [], persistedHash: record.modelHash })
-      writer = new PersistWriter(persist, onError)
+      const replay = record?.replay ?? []
+      log?.replayed(replay)
+      startSession(record === null ? undefined : { hasModel: true, model: record.model, replay, persistedHash: record.modelHash })
+      // Writes pull the freshest state when they happen: at pagehide, the messages the worker has not snapshotted yet are in it.
+      writer = new PersistWriter(persist, onError, undefined, () => log === null || !log.hasSnapshot ? null : { model: log.model, modelHash, replay: log.replay() })
     })
   }
 
@@ -380,6 +380,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       try {
         // The journal keeps its own copy: what the worker got, whatever the caller does with `msg` later.
         if (log !== null) log.dispatched(structuredClone(msg), lane)
+        writer?.changed(undefined, modelHash)
         post({ t: "dispatch", msg, lane })
       } catch (cause) {
         throw new MessageNotCloneableError(cause)
@@ -414,19 +415,12 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       container.textContent = ""
       applier.reset()
       const current = session
+      session = null
       early = null
-      // The model as it is now is saved before the root goes (the worker answers within a second, or the last snapshot is).
+      // What the page holds (the last snapshot and the messages after it) is saved before the root goes.
       const saving = writer
       writer = null
-      if (saving !== null) {
-        const model = current === null ? undefined : await Promise.race([
-          stateRequests.request<unknown>({ op: "model" }, () => new RootUnmountedError("save its model")).catch(() => undefined),
-          new Promise<undefined>((resolve) => setTimeout(resolve, SAVE_WAIT_MS))
-        ])
-        if (model !== undefined) saving.changed(model, modelHash)
-        await saving.flushNow().finally(() => saving.stop())
-      }
-      session = null
+      if (saving !== null) await saving.flushNow().finally(() => saving.stop())
       await current?.unmount()
     },
     get stats(): RootStats {

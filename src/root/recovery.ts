@@ -59,7 +59,7 @@ const REJECTED = 2
  * Plain arrays, no Effect: this runs on the main thread for every dispatch.
  */
 export class RecoveryLog {
-  private model: unknown = undefined
+  private lastModel: unknown = undefined
   private hasModel = false
   /** Dispatches not covered by the snapshot: the first is number `dispatchBase + 1`. */
   private readonly dispatchMsgs: unknown[] = []
@@ -117,7 +117,7 @@ export class RecoveryLog {
     this.bornStates.splice(0, dropBorn)
     this.bornAfter.splice(0, dropBorn)
     this.bornBase += dropBorn
-    this.model = model
+    this.lastModel = model
     this.hasModel = true
   }
 
@@ -127,14 +127,7 @@ export class RecoveryLog {
    * which counts the replayed messages as its first dispatches (Sync lane).
    */
   restoreState(): RestoreState {
-    const replay: ReplayEntry[] = []
-    let d = 0
-    for (let b = 0; b < this.bornMsgs.length; b++) {
-      const after = this.bornAfter[b]
-      while (d < this.dispatchMsgs.length && this.dispatchBase + d + 1 <= after) this.replayDispatch(replay, d++)
-      if (this.bornStates[b] !== REJECTED) replay.push({ msg: this.bornMsgs[b], shown: this.bornStates[b] === SHOWN })
-    }
-    while (d < this.dispatchMsgs.length) this.replayDispatch(replay, d++)
+    const replay = this.replay()
 
     this.dispatchMsgs.length = 0
     this.dispatchLanes.length = 0
@@ -150,7 +143,37 @@ export class RecoveryLog {
       this.dispatchLanes.push(LANE_SYNC)
       this.dispatchStates.push(replay[i].shown ? SHOWN : PENDING)
     }
-    return { hasModel: this.hasModel, model: this.model, replay }
+    return { hasModel: this.hasModel, model: this.lastModel, replay }
+  }
+
+  /** The snapshot's model (undefined before the first snapshot). */
+  get model(): unknown {
+    return this.lastModel
+  }
+
+  /** The messages after the snapshot, in the worker's order, rejected ones left out; the log is unchanged. */
+  replay(): ReplayEntry[] {
+    const replay: ReplayEntry[] = []
+    let d = 0
+    for (let b = 0; b < this.bornMsgs.length; b++) {
+      const after = this.bornAfter[b]
+      while (d < this.dispatchMsgs.length && this.dispatchBase + d + 1 <= after) this.replayDispatch(replay, d++)
+      if (this.bornStates[b] !== REJECTED) replay.push({ msg: this.bornMsgs[b], shown: this.bornStates[b] === SHOWN })
+    }
+    while (d < this.dispatchMsgs.length) this.replayDispatch(replay, d++)
+    return replay
+  }
+
+  /**
+   * A new worker starts from a stored model (the `persist` option) and folds `replay`
+   * first: the log holds those messages as its first dispatches, as after a restart.
+   */
+  replayed(replay: readonly ReplayEntry[]): void {
+    for (let i = 0; i < replay.length; i++) {
+      this.dispatchMsgs.push(replay[i].msg)
+      this.dispatchLanes.push(LANE_SYNC)
+      this.dispatchStates.push(replay[i].shown ? SHOWN : PENDING)
+    }
   }
 
   private replayDispatch(replay: ReplayEntry[], i: number): void {

@@ -1,4 +1,5 @@
 import { clause, InvalidOptionError, StateError, type StateErrorKind } from "../../protocol/errors.ts"
+import type { ReplayEntry } from "../../protocol/messages.ts"
 import { indexedDbStorage, type PersistStorage } from "./storage.ts"
 
 /**
@@ -54,11 +55,24 @@ export interface PersistedRecord {
   readonly modelHash: string
   readonly savedAt: number
   readonly model: unknown
+  /**
+   * The messages after `model` that the page held when it wrote the record (the crash
+   * recovery journal): folded again on restore, as after a crash, so a change made just
+   * before the page went is kept although the worker's next snapshot never came.
+   */
+  readonly replay?: readonly ReplayEntry[]
+}
+
+/** What a writer with a source writes: the last snapshot, its hash, and the messages after it. */
+export interface PersistSource {
+  readonly model: unknown
+  readonly modelHash: string
+  readonly replay: readonly ReplayEntry[]
 }
 
 /** The one place a record is made (every field set, in one order). */
-export function persistedRecord(model: unknown, modelHash: string, savedAt: number): PersistedRecord {
-  return { format: RECORD_FORMAT, version: RECORD_VERSION, modelHash, savedAt, model }
+export function persistedRecord(model: unknown, modelHash: string, savedAt: number, replay: readonly ReplayEntry[] = []): PersistedRecord {
+  return { format: RECORD_FORMAT, version: RECORD_VERSION, modelHash, savedAt, model, replay }
 }
 
 /** Why `value` is not a record this version of Shuttle reads, as a clause; null when it is one. */
@@ -70,6 +84,7 @@ export function recordProblem(value: unknown): string | null {
   if (typeof record.modelHash !== "string") return `its modelHash is ${kindOf(record.modelHash)}, not a string`
   if (typeof record.savedAt !== "number" || !Number.isFinite(record.savedAt)) return `its savedAt is ${kindOf(record.savedAt)}, not a time`
   if (!("model" in record)) return "it has no model"
+  if (record.replay !== undefined && !Array.isArray(record.replay)) return `its replay is ${kindOf(record.replay)}, not a list`
   return null
 }
 
@@ -237,10 +252,14 @@ export class PersistWriter {
   private readonly page: EventTarget | null
   private readonly doc: Document | null
 
-  constructor(options: ResolvedPersist, onError: (error: StateError) => void, clock: PersistClock = GLOBAL_CLOCK) {
+  /** Where the state to write comes from when it is written (createRoot's recovery log), or null: the model given to `changed`. */
+  private readonly source: (() => PersistSource | null) | null
+
+  constructor(options: ResolvedPersist, onError: (error: StateError) => void, clock: PersistClock = GLOBAL_CLOCK, source: (() => PersistSource | null) | null = null) {
     this.options = options
     this.onError = onError
     this.clock = clock
+    this.source = source
     this.page = typeof window === "object" && window !== null && typeof window.addEventListener === "function" ? window : null
     this.doc = typeof document === "object" && document !== null && typeof document.addEventListener === "function" ? document : null
     this.page?.addEventListener("pagehide", this.onPageHide)
@@ -297,7 +316,10 @@ export class PersistWriter {
   }
 
   private readonly onPageHide = (): void => {
-    void this.flushNow()
+    this.cancelTimer()
+    // Now, even beside a write in flight: after this task the page may be gone. (Two
+    // writes to one store commit in the order they started, so the newer wins.)
+    if (this.hasPending && !this.stopped) this.write()
   }
 
   private readonly onVisibility = (): void => {
@@ -316,7 +338,14 @@ export class PersistWriter {
 
   private write(): void {
     if (!this.hasPending || this.stopped) return
-    const record = persistedRecord(this.pendingModel, this.pendingHash, this.clock.now())
+    let record: PersistedRecord
+    if (this.source === null) record = persistedRecord(this.pendingModel, this.pendingHash, this.clock.now())
+    else {
+      // The freshest state there is, taken now rather than when the change was noted.
+      const state = this.source()
+      if (state === null) return
+      record = persistedRecord(state.model, state.modelHash, this.clock.now(), state.replay)
+    }
     this.hasPending = false
     this.pendingModel = undefined
     let started: Promise<void>

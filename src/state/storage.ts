@@ -114,6 +114,9 @@ class IndexedDbStorage implements PersistStorage {
       try {
         transaction = db.transaction(this.store, mode)
         pending = request(transaction.objectStore(this.store))
+        // One request per transaction: commit it now rather than when the task ends, so a
+        // write made at `pagehide` is sent before the page goes.
+        transaction.commit?.()
       } catch (error) {
         // The browser closed the connection under us (InvalidStateError): open a new one next time.
         this.forget(db)

@@ -229,6 +229,19 @@ describeBrowser("state tools in Chromium", () => {
       expect(await notesErrors(page)).toEqual([])
     })
 
+    it("a change made just before a reload is written at pagehide, with the messages the worker had not snapshotted yet", async () => {
+      await leaveAndReset([])
+      await page.goto(`${origin()}notes/`)
+      await page.waitForSelector("main.notes .empty")
+      await addNote(page, "Saved at pagehide", "enter")
+      await flushNotes(page)
+      // No wait for the debounced write: the reload's pagehide must write it.
+      await page.reload()
+      await waitForNoteCount(page, 1)
+      expect(await shownNotes(page)).toEqual([{ text: "Saved at pagehide", done: false, checked: false }])
+      expect(await notesErrors(page)).toEqual([])
+    })
+
     it("a corrupt record: the app starts empty, one PersistCorrupt is reported, the value is kept aside", async () => {
       const garbage = { format: "not-shuttle", junk: [1, 2, 3], text: "written by something else" }
       await leaveAndReset([["notes", garbage]])

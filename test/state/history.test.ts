@@ -108,6 +108,56 @@ function heldMessageBytes(history: MessageHistory<Model, Msg>): number {
   return bytes
 }
 
+/**
+ * What a keyframe is charged, computed independently of the history: the objects reachable
+ * from `model` and not from `previous` (the keyframe before it), as estimateBytes counts
+ * them, plus 8 bytes for each reference from one of them to an object `previous` holds.
+ * (The history skips the objects its walk of the previous keyframe met, not all those
+ * reachable, so it may count more; for these models, whose new objects only point to the
+ * previous model's top objects, the two agree.)
+ */
+function referenceCharge(model: unknown, previous: unknown): number {
+  const held = new Set<object>()
+  const mark = (value: unknown): void => {
+    const stack = [value]
+    while (stack.length > 0) {
+      const v = stack.pop()
+      if (typeof v !== "object" || v === null || held.has(v)) continue
+      held.add(v)
+      for (const key in v) stack.push((v as Record<string, unknown>)[key])
+    }
+  }
+  mark(previous)
+  if (typeof model !== "object" || model === null) return estimateBytes(model)
+  if (held.has(model)) return 0
+  const counted = new Set<object>([model])
+  const stack: object[] = [model]
+  let bytes = 0
+  while (stack.length > 0) {
+    const v = stack.pop() as Record<string, unknown>
+    bytes += 32
+    for (const key in v) {
+      if (!Array.isArray(v)) bytes += estimateBytes(key)
+      const field = v[key]
+      if (typeof field !== "object" || field === null) bytes += estimateBytes(field)
+      else if (held.has(field)) bytes += 8
+      else if (!counted.has(field)) {
+        counted.add(field)
+        stack.push(field)
+      }
+    }
+  }
+  return bytes
+}
+
+/** bytes = full(oldest keyframe) + Σ charge(each newer keyframe, against the one before it) + the held messages. */
+function expectedBytes(history: MessageHistory<Model, Msg>): number {
+  const models = history.keyframePositions().map((at) => history.modelAt(at - 1))
+  let bytes = estimateBytes(models[0]) + heldMessageBytes(history)
+  for (let k = 1; k < models.length; k++) bytes += referenceCharge(models[k], models[k - 1])
+  return bytes
+}
+
 /** Heap used after a full collection (V8's gc, exposed at run time), so the figure is what the history retains. */
 function heapAfterGc(): number {
   setFlagsFromString("--expose-gc")
@@ -154,10 +204,12 @@ describe("MessageHistory", () => {
           if (history.bytes > cap && (history.keyframes !== 1 || history.start !== history.end)) {
             throw new Error(`bytes ${history.bytes} > maxBytes ${cap} with ${history.keyframes} keyframes and ${history.end - history.start} messages`)
           }
-          // Nothing held goes uncounted: the messages, and the oldest keyframe in full.
-          const floor = heldMessageBytes(history) + estimateBytes(history.modelAt(history.start - 1))
-          if (history.bytes < floor) throw new Error(`bytes ${history.bytes} < ${floor}, what the held messages and the oldest keyframe alone estimate at`)
+          // Exactly: the oldest keyframe in full, each newer one what it does not share with the one before, the messages.
           if (history.keyframes < 1) throw new Error("no keyframe")
+          const positions = history.keyframePositions()
+          if (positions.length !== history.keyframes || positions[0] !== history.start) throw new Error(`keyframes at ${positions.join(",")}, start ${history.start}`)
+          const expected = expectedBytes(history)
+          if (history.bytes !== expected) throw new Error(`bytes ${history.bytes}, but full(oldest) + Σ charges + messages = ${expected} (keyframes at ${positions.join(",")})`)
         }
         if (history.start > 0) dropped++
         if (history.keyframes > 1) multiKeyframe++
@@ -263,6 +315,105 @@ describe("MessageHistory", () => {
     expect(most).toBeGreaterThan(0)
     expect(most).toBeLessThanOrEqual(stretch - 1)
     expect(history.keyframes).toBeGreaterThan(1)
+  })
+
+  it("a keyframe shared but for one row is charged about that row, not the whole model", () => {
+    interface Row {
+      readonly id: number
+      readonly label: string
+      readonly done: boolean
+    }
+    interface Table {
+      readonly rows: readonly Row[]
+      readonly selected: Row | null
+    }
+    const rows: Row[] = []
+    for (let i = 0; i < 7_000; i++) rows.push({ id: i, label: `row ${i}`, done: false })
+    const initial: Table = { rows, selected: null }
+    const modelBytes = estimateBytes(initial)
+    // replayBudgetMs 0: a keyframe after every append.
+    const history = new MessageHistory<Table, number>(initial, (model) => model, { replayBudgetMs: 0, maxBytes: Number.POSITIVE_INFINITY })
+    expect(history.bytes).toBe(modelBytes)
+    const message = 24 + estimateBytes(0)
+
+    // The rows shared, one row new: the new model object and its row, and a slot for the shared rows.
+    const row: Row = { id: 7_000, label: "row 7000", done: true }
+    const selecting: Table = { rows, selected: row }
+    history.append([0], [0], [0], selecting, 0)
+    expect(history.keyframes).toBe(2)
+    const charge = history.bytes - modelBytes - message
+    expect(charge).toBe(estimateBytes({ rows: null, selected: row }) - estimateBytes(null) + 8)
+    expect(charge).toBeLessThan(estimateBytes(row) + 100)
+    expect(charge * 1_000).toBeLessThan(modelBytes)
+
+    // One row toggled in a new array (the usual immutable update): the row, the array with a slot per shared row, the model object.
+    const toggled = rows.slice()
+    toggled[5] = { ...rows[5], done: true }
+    const before = history.bytes
+    history.append([0], [0], [0], { rows: toggled, selected: row }, 0)
+    expect(history.bytes - before - message).toBe(32 + estimateBytes("rows") + estimateBytes("selected") + 8 + (32 + 6_999 * 8 + estimateBytes(toggled[5])))
+    expect((history.bytes - before) * 10).toBeLessThan(modelBytes)
+
+    // The same model again: nothing.
+    const again = history.bytes
+    history.append([0], [0], [0], history.modelAt(history.end - 1), 0)
+    expect(history.bytes - again).toBe(message)
+    expect(history.keyframes).toBe(4)
+  })
+
+  it("dropping the oldest keyframe charges the new oldest in full", () => {
+    interface Table {
+      readonly rows: readonly { readonly id: number }[]
+      readonly n: number
+    }
+    const rows: { readonly id: number }[] = []
+    for (let i = 0; i < 1_000; i++) rows.push({ id: i })
+    const initial: Table = { rows, n: 0 }
+    const modelBytes = estimateBytes(initial)
+    const message = 24 + estimateBytes(0)
+    const charge = 32 + estimateBytes("rows") + 8 + estimateBytes("n") + 8
+    // Room for the model and three keyframes with their messages: the fourth drops the oldest.
+    const history = new MessageHistory<Table, number>(initial, (model, msg) => ({ rows: model.rows, n: msg }), { replayBudgetMs: 0, maxBytes: modelBytes + 3 * (charge + message) })
+    for (let n = 1; n <= 3; n++) history.append([n], [0], [0], { rows, n }, 0)
+    expect([history.start, history.keyframes, history.bytes]).toEqual([0, 4, modelBytes + 3 * (charge + message)])
+    history.append([4], [0], [0], { rows, n: 4 }, 0)
+    // The first keyframe and message went; the model before message 1 is charged in full now.
+    expect([history.start, history.keyframes]).toEqual([1, 4])
+    expect(history.bytes).toBe(estimateBytes(history.modelAt(0)) + 3 * (charge + message))
+    expect(history.bytes).toBe(modelBytes + 3 * (charge + message))
+  })
+
+  it("the bytes rule: a keyframe whose charge is tiny waits for a floor of full(oldest) / 8 bytes of messages", () => {
+    interface Big {
+      readonly rows: readonly { readonly id: number; readonly label: string }[]
+      readonly n: number
+    }
+    const rows: { id: number; label: string }[] = []
+    for (let i = 0; i < 2_000; i++) rows.push({ id: i, label: `row ${i}` })
+    const initial: Big = { rows, n: 0 }
+    const modelBytes = estimateBytes(initial)
+    let calls = 0
+    const update = (model: Big, msg: number): Big => {
+      calls++
+      return { rows: model.rows, n: msg }
+    }
+    const history = new MessageHistory<Big, number>(initial, update, { maxBytes: Number.POSITIVE_INFINITY })
+    const perMessage = 24 + estimateBytes(0)
+    for (let n = 1; n <= 20_000; n++) history.append([n], [0], [0], { rows, n }, 0)
+    // The first keyframe is charged in full, so the first stretch is as long as a model (the cap);
+    // the next keyframes are charged ~70 bytes, which would place one after every message: the floor places one after this many.
+    const first = Math.floor(modelBytes / perMessage) + 1
+    const stretch = Math.floor(modelBytes / 8 / perMessage) + 1
+    const positions = history.keyframePositions()
+    expect(positions[1]).toBe(first)
+    for (let k = 2; k < positions.length; k++) expect(positions[k] - positions[k - 1]).toBe(stretch)
+    expect(positions.length).toBe(Math.floor((20_000 - first) / stretch) + 2)
+    // Replays: at most a stretch, from the last keyframe at or before the index.
+    for (let i = history.end - 1; i >= -1; i -= 7) {
+      calls = 0
+      expect(history.modelAt(i).n).toBe(i + 1)
+      expect(calls).toBeLessThan(i < first ? first : stretch)
+    }
   })
 
   it("scrubbing forward folds one message per step", () => {
@@ -409,6 +560,9 @@ describe("MessageHistory", () => {
     expect(over).toBe(0)
     expect(history.end).toBe(100_000)
     expect(history.start).toBeGreaterThan(0)
+    // Keyframes share the rows, so they are charged a few hundred bytes each, not a model each:
+    // the cap holds the model once and messages (124 estimated bytes each) for most of the rest.
+    expect(history.end - history.start).toBeGreaterThan((maxBytes - modelBytes) / 124 * 0.95)
     for (const i of [history.start - 1, (history.start + history.end) >> 1, history.end - 1]) {
       const at = history.modelAt(i)
       expect(at.last.n).toBe(i)

@@ -52,11 +52,29 @@ describe("persist", () => {
   it("the model comes back in the next root before its first commit: no flash of init", async () => {
     const storage = memoryStorage()
     await countTo(storage, 3)
-    expect(await storage.get("counter")).toMatchObject({ format: "shuttle-model", version: 1, modelHash: "", model: { count: 3 } })
+    // The last snapshot, and the messages after it that the worker had not snapshotted yet.
+    const record = await storage.get("counter") as { model: Model; replay: Array<{ msg: Msg }> }
+    expect(record).toMatchObject({ format: "shuttle-model", version: 1, modelHash: "" })
+    expect(record.model.count + record.replay.filter((entry) => entry.msg.type === "inc").length).toBe(3)
     const second = mountPersisted(storage)
     await second.root.flush()
     expect(second.shown[0]).toBe("count 3")
     expect(second.errors).toEqual([])
+  })
+
+  it("messages the worker had not snapshotted when the page went are stored with the model, and folded again (no command runs twice)", async () => {
+    const storage = memoryStorage()
+    const first = mountPersisted(storage)
+    await first.root.flush()
+    // Many messages at once: the worker's next snapshot is up to 250 ms away when the root goes.
+    for (let i = 0; i < 5; i++) first.root.dispatch({ type: "inc" })
+    await first.root.flush()
+    await first.root.unmount()
+    const record = await storage.get("counter") as { replay: unknown[] }
+    expect(record.replay.length).toBeGreaterThan(0)
+    const second = mountPersisted(storage)
+    await second.root.flush()
+    expect(second.shown[0]).toBe("count 5")
   })
 
   it("a dispatch made while the stored model is read is not lost", async () => {

@@ -112,7 +112,7 @@ describe("PersistWriter", () => {
     expect(storage.sets()).toBe(0)
     await vi.advanceTimersByTimeAsync(1)
     expect(storage.calls).toEqual(["set app"])
-    expect(stored(storage)).toEqual({ format: "shuttle-model", version: 1, modelHash: "hash-a", savedAt: Date.now(), model: { count: 100 } })
+    expect(stored(storage)).toEqual({ format: "shuttle-model", version: 1, modelHash: "hash-a", savedAt: Date.now(), model: { count: 100 }, replay: [] })
     expect(persist.writes).toBe(1)
     await vi.advanceTimersByTimeAsync(10 * DEFAULT_DEBOUNCE_MS)
     expect(storage.sets()).toBe(1)

@@ -116,8 +116,6 @@ export class StateTools<Model, Msg> {
     switch (request.op) {
       case "snapshot":
         return this.snapshot()
-      case "model":
-        return this.host.baseModel()
       case "restore":
         this.restore(request.snapshot)
         return null
