@@ -262,7 +262,7 @@ describe("a user's path: the packed tarball, installed into an empty folder, wit
     expect(files).toContain("README.md")
     expect(files).toContain("LICENSE")
     // Only the library: no tests, examples, benchmarks or configs.
-    expect(files.filter((f) => !/^(dist|src|workers|protocol)\//.test(f) && f !== "package.json" && f !== "README.md" && f !== "LICENSE")).toEqual([])
+    expect(files.filter((f) => !/^(dist|src|workers|protocol|vite)\//.test(f) && f !== "package.json" && f !== "README.md" && f !== "LICENSE")).toEqual([])
 
     const pkg = JSON.parse(readFileSync(installed("shuttle-ui", "package.json"), "utf8")) as {
       exports: Record<string, string | Record<string, string>>
@@ -380,6 +380,41 @@ describe("a user's path: the packed tarball, installed into an empty folder, wit
           }
         })
       } finally {
+        await server.stop()
+      }
+    })
+
+    test("README's Start a new app: examples/starter-vite with the shuttle-ui/vite plugin, `vite build`, served by `vite preview`", async () => {
+      // The starter's files in an empty folder, over the node_modules the tarball was installed into above.
+      const starter = join(home, "starter-vite")
+      mkdirSync(starter)
+      for (const file of ["index.html", "vite.config.ts", "tsconfig.json", "src"]) cpSync(join(REPO, "examples/starter-vite", file), join(starter, file), { recursive: true })
+      // Its package.json (an ES module project: Vite loads vite.config.ts as ESM, and shuttle-ui/vite is ESM only), with the tarball.
+      const manifest = JSON.parse(readFileSync(join(REPO, "examples/starter-vite/package.json"), "utf8")) as { dependencies: Record<string, string> }
+      manifest.dependencies["shuttle-ui"] = `file:${tarball}`
+      writeFileSync(join(starter, "package.json"), JSON.stringify(manifest, null, 2) + "\n")
+      symlinkSync(join(app, "node_modules"), join(starter, "node_modules"))
+      await run("npx", ["--no", "--", "vite", "build"], starter)
+      expect(readdirSync(join(starter, "dist", "assets")).some((f) => /^app\.worker-.*\.js$/.test(f)), "the worker bundled as its own file").toBe(true)
+      const server = await startServerCommand("npx vite preview", starter)
+      const page = await context.newPage()
+      const errors: string[] = []
+      page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`))
+      // As in useTheApp: a failed load is reported by URL (the page has no icon; the browser asks for one).
+      page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && errors.push(`console.error: ${m.text()}`))
+      page.on("response", (r) => r.status() >= 400 && new URL(r.url()).pathname !== "/favicon.ico" && errors.push(`${r.status()} ${r.url()}`))
+      try {
+        await page.goto(server.url)
+        await waitForText(page, "#app h1", "Hello from a worker")
+        await page.click("#app button")
+        await waitForText(page, "#app button", "Clicked 1 times")
+        expect(page.workers()).toHaveLength(1)
+        // The plugin's COOP/COEP on `vite preview`; nothing of the dev server's HMR in the build.
+        expect(await page.evaluate(() => crossOriginIsolated)).toBe(true)
+        expect(await page.evaluate(() => "__SHUTTLE_HMR__" in globalThis)).toBe(false)
+        expect(errors).toEqual([])
+      } finally {
+        await page.close()
         await server.stop()
       }
     })
