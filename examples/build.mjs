@@ -30,6 +30,7 @@ const alias = {
   "shuttle-ui/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
   "shuttle-ui/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
   "shuttle-ui/worker/schemas": join(repo, "workers/state/schemas.ts"),
+  "shuttle-ui/devtools": join(repo, "src/devtools/index.ts"),
   "shuttle-ui/worker": join(repo, "workers/index.ts"),
   "shuttle-ui": join(repo, "src/index.ts")
 }
