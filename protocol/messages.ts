@@ -144,7 +144,10 @@ export type FromWorker =
   | { readonly t: "state"; readonly id: number; readonly ok: false; readonly kind: StateErrorKind; readonly message: string; readonly path: string }
   /** The state tools refused something nobody asked about: a message that does not decode, a stored model. */
   | { readonly t: "state-error"; readonly kind: StateErrorKind; readonly message: string; readonly path: string }
-  /** A hot swap (new code in this worker, docs/hmr.md) was applied, or refused (`message` says why; the old code runs). */
+  /**
+   * A hot swap (new code in this worker, docs/hmr.md) was applied (`ok`), or refused, or
+   * applied from init because the model did not decode (`message` says which, for Vite's overlay).
+   */
   | { readonly t: "hot"; readonly ok: boolean; readonly message: string }
   /** The program's schema hashes (once, after mounting): stored and exported with its models. */
   | { readonly t: "hashes"; readonly modelHash: string; readonly msgHash: string }

@@ -104,7 +104,9 @@ export class RootRuntime<Model, Msg, R> {
   private program: Program<Model, Msg, R>
   /** New code waiting for the loop to swap it in (hotSwap). */
   private pendingSwap: Program<Model, Msg, R> | null = null
-  /** Running commands: a hot swap interrupts them. */
+  /** Set by a hot swap whose new code could not take the model (it restarted from init). */
+  private hotWarning: string | null = null
+    /** Running commands: a hot swap interrupts them. */
   private readonly commandFibers = new Set<Fiber.Fiber<void, never>>()
   private readonly subscriptions: SubscriptionSet<Msg, R>
   private subscriptionWake: ReturnType<typeof setTimeout> | null = null
@@ -412,7 +414,9 @@ export class RootRuntime<Model, Msg, R> {
       yield* root.syncSubscriptions()
       // The old code's history cannot be replayed by the new update.
       root.state.restart(model)
-      root.port.postMessage({ t: "hot", ok: true, message: "" })
+      // A model the new code could not take is shown as loudly as a refused update.
+      root.port.postMessage({ t: "hot", ok: root.hotWarning === null, message: root.hotWarning ?? "" })
+      root.hotWarning = null
     })
   }
 
@@ -427,7 +431,9 @@ export class RootRuntime<Model, Msg, R> {
     if (decode === undefined || (program.checks?.modelHash ?? "") === (old.checks?.modelHash ?? "")) return model
     const decoded = decode(old.checks?.encodeModel === undefined ? model : old.checks.encodeModel(model))
     if (decoded.ok) return decoded.value
-    this.port.postMessage({ t: "state-error", kind: "ModelRejected", message: `The model on screen does not decode through the new code's model schema (${decoded.message}), so the app restarts from init`, path: decoded.path })
+    const message = `The model on screen does not decode through the new code's model schema (${decoded.message}), so the app restarts from init`
+    this.port.postMessage({ t: "state-error", kind: "ModelRejected", message, path: decoded.path })
+    this.hotWarning = message
     return typeof program.init === "function" ? (program.init as () => Model)() : program.init
   }
 
