@@ -8,6 +8,8 @@ import { type Program, withCommand } from "../../workers/program.ts"
 import type { ComponentSelf } from "../../workers/components/instance.ts"
 import { useRoots } from "../_util/harness.ts"
 import { serveProgram } from "../../workers/bootstrap.ts"
+import * as Schema from "effect/Schema"
+import { withSchemas } from "../../workers/state/schemas.ts"
 import { until } from "../_util/wait.ts"
 
 /**
@@ -118,5 +120,24 @@ describe("hot swap", () => {
     served.swap(makeProgram("v2"))
     await until(() => one.querySelector("#count")?.textContent === "v2: 1" && two.querySelector("#count")?.textContent === "v2: 2", "both roots on the new code")
     expect(served.roots.size).toBe(2)
+  })
+
+  it("new code with another model Schema: the model is carried over when it decodes, else the app restarts from init with a ModelRejected", async () => {
+    const errors: ShuttleError[] = []
+    const v1 = withSchemas(makeProgram("v1"), { model: Schema.Struct({ count: Schema.Number, rows: Schema.Array(Schema.String) }) })
+    const { root, container, served } = mount(v1, { onError: (error) => errors.push(error) })
+    root.dispatch({ type: "inc" })
+    await root.flush()
+    // An optional field added: the model decodes.
+    const v2 = withSchemas(makeProgram("v2"), { model: Schema.Struct({ count: Schema.Number, rows: Schema.Array(Schema.String), note: Schema.optional(Schema.String) }) })
+    served.swap(v2 as never)
+    await until(() => container.querySelector("#count")!.textContent === "v2: 1", "the model carried over")
+    // A required field added: it does not.
+    // (The program's Model type has no title: the Schema is the new deploy's, checked at run time only.)
+    const v3 = withSchemas({ ...makeProgram("v3"), init: { ...init, count: 100 } } as never, { model: Schema.Struct({ count: Schema.Number, rows: Schema.Array(Schema.String), title: Schema.String }) })
+    served.swap(v3 as never)
+    await until(() => container.querySelector("#count")!.textContent === "v3: 100", "the new init")
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ _tag: "StateError", kind: "ModelRejected", path: "[\"title\"]" })
   })
 })
