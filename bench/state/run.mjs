@@ -21,7 +21,8 @@
 // 2. History bytes per message. 100,000 toggles appended one settle each (with the live
 //    update time, as the runtime measures it: keyframes are placed by replay cost, 4 ms, or
 //    by bytes) under the default 8 MiB cap and uncapped. Messages and keyframes held, the
-//    history's estimated bytes, and the heap retained after GC (--expose-gc), per message held.
+//    history's estimated bytes (the oldest keyframe in full, each newer one only what it does
+//    not share with the one before), and the heap retained after GC (--expose-gc), per message held.
 // 3. Replay speed. modelAt at 2,000 seeded random positions, and a sequential walk through
 //    the jump op (start − 1 … end − 1), which folds one message a step from the cursor.
 //    Also export (toJSON + clone) and import (clone + every message folded again) of the

@@ -264,7 +264,7 @@ for (const cap of caps) {
   }
 }
 console.log(`\nOne message as the history counts it: ${24 + estimateBytes({ type: "toggle", id: 0 })} estimated bytes (24 for its slots + estimateBytes); a keyframe of the 1 MB model: ${estimateBytes(base)}`)
-table(`2. History of ${MESSAGES.toLocaleString("en-US")} toggles over the 1 MB model (one append per message; estimated = estimateBytes, heap = retained after GC)`,
+table(`2. History of ${MESSAGES.toLocaleString("en-US")} toggles over the 1 MB model (one append per message; estimated = history.bytes: the oldest keyframe in full, each newer one what it does not share with the one before, the messages; heap = retained after GC)`,
   ["cap", "messages held", "keyframes", "estimated MiB", "est. B / held msg", "heap MiB", "heap B / held msg", "µs / append"], historyRows)
 table("3. Replay speed over the history (a fold is one update call)", ["cap", "access", "calls", "p50 ms / call", "p90 ms / call", "folds / call", "calls / s", "messages folded / s"], replayRows)
 

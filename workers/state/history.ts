@@ -11,22 +11,59 @@ import { isCommand } from "../program.ts"
  * before it, with the messages in between folded again (update is pure, as Elm and
  * React require; its commands are never run again).
  *
+ * Bytes are estimates, and conservative. Models are immutable and share structure, so a
+ * keyframe is charged only what it does not share with the keyframe before it:
+ *
+ *   bytes = full(oldest) + Σ charge(k), k newer than the oldest + Σ messages
+ *
+ * - full(m) = estimateBytes(m). The oldest keyframe is charged in full: once the ones
+ *   before it are gone, it alone keeps its objects alive. When it is dropped, the new
+ *   oldest is charged its full estimate, which was worked out when it was placed (see
+ *   `place`), so a drop walks nothing.
+ * - charge(k) counts, as estimateBytes does, the objects keyframe k's model reaches that
+ *   keyframe k - 1's (the newest before it) does not, plus REFERENCE_BYTES for each
+ *   reference from them to one it does. estimateBytes counts no pointer slots (its
+ *   overestimates of strings and keys cover those of the objects it counts), but a shared
+ *   object is not counted here, and a new array of 7,000 shared rows holds 7,000 slots:
+ *   without them such a keyframe would be charged 32 bytes for ~56 KB of heap. A keyframe
+ *   that is the very model of the previous one is charged 0; a model that shares nothing
+ *   is charged estimateBytes. Strings are primitives, counted wherever a new object holds
+ *   them, shared or not. Each object counts at most once per keyframe: the total bounds
+ *   the objects all keyframes reach, since what keyframe k shares with k - 1 is charged
+ *   to k - 1 (or to one before it, through the same chain, down to the oldest in full).
+ * - Σ messages: for each, ENTRY_BYTES (its slots) + estimateBytes(msg).
+ *
+ * To know what keyframe k - 1 reaches, its walk records every object its model reaches
+ * in a set, kept for the newest keyframe only. So a walk goes through the whole model,
+ * but counts only the new objects: it only records the shared ones, and does not compute
+ * their bytes. (Recording only the objects the walk met, and not going into shared ones,
+ * would cost only the new objects and the new containers' entries, but then a keyframe
+ * after one that left the rows array alone, as a selection does, would miss the rows
+ * under it and be charged all of them again when the next toggle makes a new array.)
+ * A model is walked once, when it becomes a keyframe; never per append, nor when it
+ * becomes the oldest.
+ *
  * Keyframes are placed only where a model is known, at the end of an `append`, when
  * - the live update cost of the messages since the last keyframe reaches
  *   `replayBudgetMs`: replaying a stretch costs about what it cost live, so no replay
  *   costs much more than the budget;
- * - the estimated bytes of the messages since the last keyframe exceed the estimated
- *   bytes of that keyframe: so keyframes hold at most about half the bytes.
+ * - the estimated bytes of the messages since the last keyframe exceed the charge of the
+ *   last keyframe (what the next is expected to be charged: so keyframes hold about half
+ *   the bytes at most), raised to a floor of full(oldest) / KEYFRAME_FLOOR_DIVISOR and
+ *   capped at full(oldest).
+ *   The floor: a charge can be tiny (one new row), and a keyframe per message or two would
+ *   cost a walk of the model each (to record what it reaches): with the floor, one walk
+ *   of the model at most per full / 8 bytes of messages. The cap: a message that makes
+ *   more new model bytes than it weighs would otherwise lengthen each stretch over the
+ *   last; capped, no stretch is longer than it was when keyframes were charged in full
+ *   (full(oldest) bytes of messages), and that bounds replay when updates cost nothing.
  *
  * Over `maxBytes`, the oldest keyframe and its messages (up to the next keyframe) are
  * dropped. The newest keyframe is always kept: a cap below the size of one model keeps
  * that model and no messages.
  *
- * Bytes are estimates (estimateBytes), and conservative: models are immutable and share
- * structure, so a keyframe really costs only what changed since the previous one, but
- * each is counted whole, except a keyframe that is the very same model as the previous
- * one, which counts nothing. A model is estimated when it becomes a keyframe, never per
- * append.
+ * Not counted: the set of the objects the newest keyframe reaches (one set, kept to
+ * charge the next keyframe; some 20 bytes an object).
  *
  * @since 0.1.0
  * @example
@@ -69,6 +106,10 @@ export const DEFAULT_REPLAY_BUDGET_MS = 4
 
 /** Per held message, besides the message itself: its slots in msgs, lanes and times. */
 const ENTRY_BYTES = 24
+/** Charged for a reference from a newly counted object to one the previous keyframe holds: a pointer slot. */
+const REFERENCE_BYTES = 8
+/** The bytes rule's floor is full(oldest) divided by this (see the class comment). */
+const KEYFRAME_FLOOR_DIVISOR = 8
 /** Dropped slots at the front of the parallel arrays are removed in one splice once they are this many and half the array: O(1) per drop, amortized. */
 const COMPACT_AT = 64
 
@@ -91,15 +132,23 @@ export class MessageHistory<Model, Msg> {
   // and segment k is the messages from kfAt[k] up to the next keyframe (or the end).
   private readonly kfAt: number[] = []
   private readonly kfModel: (Model | undefined)[] = []
-  /** estimateBytes of the model. */
+  /** estimateBytes of the model, kept up to date from the previous keyframe's by what each walk counted and what left. */
   private readonly kfFull: number[] = []
-  /** What the model counts in `bytes`: kfFull, or 0 when it is the previous keyframe's model. */
+  /** What the model counts in `bytes`: kfFull for the oldest, else what it does not share with the previous keyframe. */
   private readonly kfCharged: number[] = []
   /** Estimated bytes of segment k's messages (ENTRY_BYTES each included). */
   private readonly segBytes: number[] = []
   /** Live update cost of segment k's messages, in ms. */
   private readonly segMs: number[] = []
   private kfHead = 0
+  /**
+   * Every object the newest keyframe's model reaches, which the next keyframe's walk does
+   * not count; and a spare set, cleared, that the next walk fills before the two are
+   * swapped. A Set rather than a WeakSet: faster, and it keeps nothing alive that the
+   * newest keyframe does not (all it holds is reachable from that model).
+   */
+  private newestSeen = new Set<object>()
+  private spareSeen = new Set<object>()
 
   private held = 0
   /** The model after the last message (the `modelAfter` of the last append): the latest model costs no replay. */
@@ -170,7 +219,7 @@ export class MessageHistory<Model, Msg> {
     this.segBytes[last] += added
     // NaN (a clock that failed) and negative (a clock that went back) count as free.
     if (updateMs > 0) this.segMs[last] += updateMs
-    if (this.segMs[last] >= this.replayBudgetMs || this.segBytes[last] > this.kfFull[last]) this.place(modelAfter)
+    if (this.segMs[last] >= this.replayBudgetMs || this.segBytes[last] > this.bytesThreshold()) this.place(modelAfter)
     this.trim()
   }
 
@@ -229,12 +278,23 @@ export class MessageHistory<Model, Msg> {
     this.segBytes.length = 0
     this.segMs.length = 0
     this.kfHead = 0
-    const full = this.estimator.measure(model)
+    this.newestSeen.clear()
+    this.spareSeen.clear()
+    // Against nothing: counts the model in full (as estimateBytes) and records its objects for the next keyframe.
+    const full = this.estimator.measureNew(model, null, this.newestSeen)
     this.pushKeyframe(index, model, full, full)
     this.held = full
     this.latest = model
     this.cursorAt = -1
     this.cursorModel = undefined
+  }
+
+  /**
+   * The positions of the keyframes held, oldest first (a keyframe at p is the model before
+   * message p, `modelAt(p - 1)`): for devtools and tests.
+   */
+  keyframePositions(): number[] {
+    return this.kfAt.slice(this.kfHead)
   }
 
   /** Plain data for export: the oldest keyframe's model, every message after it with its lane and time, and `start`. */
@@ -276,13 +336,41 @@ export class MessageHistory<Model, Msg> {
     this.segMs.push(0)
   }
 
-  /** A keyframe at the end. */
+  /** Message bytes since the last keyframe past which the bytes rule places one (see the class comment). */
+  private bytesThreshold(): number {
+    const full = this.kfCharged[this.kfHead]
+    const expected = this.kfCharged[this.kfAt.length - 1]
+    return Math.min(full, Math.max(expected, full / KEYFRAME_FLOOR_DIVISOR))
+  }
+
+  /** A keyframe at the end, charged what it does not share with the newest one. */
   private place(model: Model): void {
     const last = this.kfAt.length - 1
     if (this.kfAt[last] === this.endAt) return
-    const same = model === this.kfModel[last]
-    const full = same ? this.kfFull[last] : this.estimator.measure(model)
-    const charged = same ? 0 : full
+    // The very model of the previous keyframe: nothing new, and the objects met are the same.
+    if (model === this.kfModel[last]) {
+      this.pushKeyframe(this.endAt, model, this.kfFull[last], 0)
+      return
+    }
+    const previous = this.newestSeen
+    const seen = this.spareSeen
+    const estimator = this.estimator
+    const charged = estimator.measureNew(model, previous, seen)
+    // Its full estimate, without walking it again when it becomes the oldest: estimateBytes
+    // is the sum of the own bytes of the objects a model reaches, so it is the previous
+    // keyframe's, plus the objects this walk counted, minus those only the previous reached.
+    let full: number
+    if (typeof model !== "object" || model === null) {
+      full = charged
+    } else {
+      const previousModel = this.kfModel[last]
+      full = typeof previousModel === "object" && previousModel !== null ? this.kfFull[last] : 0
+      full += charged - REFERENCE_BYTES * estimator.references
+      for (const gone of previous) if (!seen.has(gone)) full -= estimator.ownBytes(gone)
+    }
+    previous.clear()
+    this.spareSeen = previous
+    this.newestSeen = seen
     this.pushKeyframe(this.endAt, model, full, charged)
     this.held += charged
   }
@@ -302,6 +390,10 @@ export class MessageHistory<Model, Msg> {
     const k = this.kfHead
     const next = this.kfAt[k + 1]
     this.held -= this.kfCharged[k] + this.segBytes[k]
+    // The new oldest was charged only what it did not share with the dropped one: it alone
+    // holds its objects now, so it is charged in full (known since it was placed: no walk).
+    this.held += this.kfFull[k + 1] - this.kfCharged[k + 1]
+    this.kfCharged[k + 1] = this.kfFull[k + 1]
     const dropped = next - this.startAt
     // Cleared so that the dropped messages and model can be collected before the compaction.
     for (let slot = this.msgHead; slot < this.msgHead + dropped; slot++) this.msgs[slot] = undefined as Msg
@@ -309,11 +401,6 @@ export class MessageHistory<Model, Msg> {
     this.msgHead += dropped
     this.startAt = next
     this.kfHead = k + 1
-    // The new oldest keyframe shared its model with the dropped one, so it counted nothing: it counts now.
-    if (this.kfCharged[k + 1] !== this.kfFull[k + 1]) {
-      this.held += this.kfFull[k + 1] - this.kfCharged[k + 1]
-      this.kfCharged[k + 1] = this.kfFull[k + 1]
-    }
     if (this.cursorAt < next) {
       this.cursorAt = -1
       this.cursorModel = undefined
@@ -348,6 +435,10 @@ const STRING_HEADER_BYTES = 16
 /** Not structured-cloneable, but a model may hold them: a header, their contents unknown. */
 const OPAQUE_BYTES = 32
 
+const WALK_COUNT = 0
+const WALK_RECORD = 1
+const WALK_OWN = 2
+
 function stringBytes(value: string): number {
   return STRING_HEADER_BYTES + 2 * value.length
 }
@@ -377,21 +468,91 @@ function primitiveBytes(value: unknown): number {
  * The set and the stack are reused between calls: a history measures every message.
  */
 class ByteEstimator {
-  private readonly seen = new Set<object>()
+  private readonly scratch = new Set<object>()
+  /** Objects to count. */
   private readonly stack: object[] = []
+  /** Objects in `skip` to go through without counting, only to record what they reach. */
+  private readonly sharedStack: object[] = []
+  /** Objects met during this walk. */
+  private seen: Set<object> = this.scratch
+  /** Objects not to count (a reference to one costs REFERENCE_BYTES), or null. */
+  private skip: ReadonlySet<object> | null = null
+  /** WALK_COUNT, WALK_RECORD (going through a shared object: its fields are recorded, not counted) or WALK_OWN (one object's own bytes). */
+  private mode = WALK_COUNT
+  /** References to objects in `skip` that the last measureNew counted (REFERENCE_BYTES each). */
+  references = 0
 
+  /** estimateBytes(value). */
   measure(value: unknown): number {
+    try {
+      return this.walk(value)
+    } finally {
+      this.scratch.clear()
+    }
+  }
+
+  /**
+   * The bytes of `value` that are not in `skip` (every object the previous keyframe
+   * reaches), as the history charges them: estimateBytes' counts for the objects not in
+   * `skip`, REFERENCE_BYTES for each reference from them to one in `skip`. Every object
+   * `value` reaches is added to `into`, so that `into` is, in turn, all the next keyframe's
+   * walk must skip; the objects in `skip` are gone through for that, without counting.
+   * With `skip` null: estimateBytes.
+   */
+  measureNew(value: unknown, skip: ReadonlySet<object> | null, into: Set<object>): number {
     if (typeof value !== "object" || value === null) return primitiveBytes(value)
+    this.seen = into
+    this.skip = skip
+    const shared = this.sharedStack
+    let total = 0
+    this.references = 0
+    try {
+      into.add(value)
+      if (skip !== null && skip.has(value)) {
+        shared.push(value)
+      } else {
+        this.stack.push(value)
+        total = this.drain()
+      }
+      // What a shared object reaches is shared too (the previous keyframe reaches it through
+      // the same immutable objects), so this pushes nothing back onto the counting stack.
+      this.mode = WALK_RECORD
+      while (shared.length > 0) this.shallow(shared.pop() as object)
+    } finally {
+      this.seen = this.scratch
+      this.skip = null
+      this.mode = WALK_COUNT
+      this.stack.length = 0
+      shared.length = 0
+    }
+    return total
+  }
+
+  /** An object's own bytes as estimateBytes counts them (its header, keys and primitive fields; the objects it refers to not). */
+  ownBytes(value: object): number {
+    this.mode = WALK_OWN
+    try {
+      return this.shallow(value)
+    } finally {
+      this.mode = WALK_COUNT
+    }
+  }
+
+  private walk(value: unknown): number {
+    if (typeof value !== "object" || value === null) return primitiveBytes(value)
+    this.seen.add(value)
+    this.stack.push(value)
+    try {
+      return this.drain()
+    } finally {
+      this.stack.length = 0
+    }
+  }
+
+  private drain(): number {
     const stack = this.stack
     let total = 0
-    this.seen.add(value)
-    stack.push(value)
-    try {
-      while (stack.length > 0) total += this.shallow(stack.pop() as object)
-    } finally {
-      this.seen.clear()
-      stack.length = 0
-    }
+    while (stack.length > 0) total += this.shallow(stack.pop() as object)
     return total
   }
 
@@ -434,6 +595,23 @@ class ByteEstimator {
 
   private field(value: unknown): number {
     if (typeof value !== "object" || value === null) return primitiveBytes(value)
+    if (this.mode === WALK_OWN) return 0
+    if (this.mode === WALK_RECORD) {
+      if (!this.seen.has(value)) {
+        this.seen.add(value)
+        this.sharedStack.push(value)
+      }
+      return 0
+    }
+    // Checked before seen: a second reference to a shared object is a second slot.
+    if (this.skip !== null && this.skip.has(value)) {
+      if (!this.seen.has(value)) {
+        this.seen.add(value)
+        this.sharedStack.push(value)
+      }
+      this.references++
+      return REFERENCE_BYTES
+    }
     if (!this.seen.has(value)) {
       this.seen.add(value)
       this.stack.push(value)
