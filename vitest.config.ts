@@ -7,6 +7,7 @@ export default defineConfig({
       { find: /^shuttle-ui\/jsx-(dev-)?runtime$/, replacement: new URL("./workers/jsx-runtime.ts", import.meta.url).pathname },
       { find: /^shuttle-ui\/vite$/, replacement: new URL("./vite/plugin.ts", import.meta.url).pathname },
       { find: /^shuttle-ui\/devtools$/, replacement: new URL("./src/devtools/index.ts", import.meta.url).pathname },
+      { find: /^shuttle-ui\/worker\/devtools$/, replacement: new URL("./workers/devtools/index.ts", import.meta.url).pathname },
       { find: /^shuttle-ui\/worker\/schemas$/, replacement: new URL("./workers/state/schemas.ts", import.meta.url).pathname },
       { find: /^shuttle-ui\/worker$/, replacement: new URL("./workers/index.ts", import.meta.url).pathname },
       { find: /^shuttle-ui$/, replacement: new URL("./src/index.ts", import.meta.url).pathname }

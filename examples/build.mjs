@@ -30,6 +30,7 @@ const alias = {
   "shuttle-ui/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
   "shuttle-ui/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
   "shuttle-ui/worker/schemas": join(repo, "workers/state/schemas.ts"),
+  "shuttle-ui/worker/devtools": join(repo, "workers/devtools/index.ts"),
   "shuttle-ui/devtools": join(repo, "src/devtools/index.ts"),
   "shuttle-ui/worker": join(repo, "workers/index.ts"),
   "shuttle-ui": join(repo, "src/index.ts")
@@ -42,13 +43,13 @@ const alias = {
  * URL string (what `new URL(…, import.meta.url)` would give, without esbuild copying the
  * .tsx as an asset).
  */
-const WORKER_URL = /new URL\(\s*(["'])\.\/app\.worker\.tsx?\1\s*,\s*import\.meta\.url\s*\)/g
+const WORKER_URL = /new URL\(\s*(["'])\.\/([\w-]+)\.worker\.tsx?\1\s*,\s*import\.meta\.url\s*\)/g
 const builtWorkerUrl = {
   name: "built-worker-url",
   setup(build) {
     build.onLoad({ filter: /[\\/]main\.ts$/ }, async (args) => {
       const source = await readFile(args.path, "utf8")
-      return { contents: source.replace(WORKER_URL, '"./app.worker.js"'), loader: "ts" }
+      return { contents: source.replace(WORKER_URL, '"./$2.worker.js"'), loader: "ts" }
     })
   }
 }
@@ -108,15 +109,24 @@ async function buildExample(name) {
   if (worker === undefined) throw new Error(`examples/${name}: missing app.worker.tsx`)
   if (!existsSync(join(source, "index.html"))) throw new Error(`examples/${name}: missing index.html`)
   await mkdir(out, { recursive: true })
-  const [, workerBuild] = await Promise.all([
+  // Besides app.worker: other workers the page starts (devtools: panel.worker.ts), and other pages (panel.html).
+  const files = await readdir(source)
+  const extraWorkers = files.filter((f) => /^[\w-]+\.worker\.tsx?$/.test(f) && !f.startsWith("app.worker."))
+  const pages = files.filter((f) => f.endsWith(".html"))
+  const [, workerBuild, ...extraBuilds] = await Promise.all([
     build({ ...common, entryPoints: [join(source, "main.ts")], outfile: join(out, "main.js"), plugins: [builtWorkerUrl] }),
     // A module worker: `self` is the global; no `document`.
     build({ ...common, entryPoints: [worker], outfile: join(out, "app.worker.js"), metafile: true }),
-    copyFile(join(source, "index.html"), join(out, "index.html"))
+    ...extraWorkers.map((f) => build({ ...common, entryPoints: [join(source, f)], outfile: join(out, f.replace(/\.tsx?$/, ".js")), metafile: true })),
+    ...pages.map((f) => copyFile(join(source, f), join(out, f)))
   ])
   return [
     { label: `${name}/main.js`, ...(await sizeOf(join(out, "main.js"))) },
-    { label: `${name}/app.worker.js`, ...(await sizeOf(join(out, "app.worker.js"))), ...effectShare(workerBuild.metafile) }
+    { label: `${name}/app.worker.js`, ...(await sizeOf(join(out, "app.worker.js"))), ...effectShare(workerBuild.metafile) },
+    ...await Promise.all(extraWorkers.map(async (f, i) => {
+      const file = f.replace(/\.tsx?$/, ".js")
+      return { label: `${name}/${file}`, ...(await sizeOf(join(out, file))), ...effectShare(extraBuilds[i].metafile) }
+    }))
   ]
 }
 

@@ -37,6 +37,7 @@ const alias = [
   ["shuttle-ui/jsx-runtime", "workers/jsx-runtime.ts"],
   ["shuttle-ui/jsx-dev-runtime", "workers/jsx-runtime.ts"],
   ["shuttle-ui/worker/schemas", "workers/state/schemas.ts"],
+  ["shuttle-ui/worker/devtools", "workers/devtools/index.ts"],
   ["shuttle-ui/devtools", "src/devtools/index.ts"],
   ["shuttle-ui/worker", "workers/index.ts"],
   ["shuttle-ui", "src/index.ts"]

@@ -28,3 +28,19 @@ export {
   type ReduxDevToolsOptions,
   type ShuttleAction
 } from "./redux-bridge.ts"
+export {
+  type CommitRecord,
+  DEFAULT_DEVTOOLS_CHANNEL,
+  type DevtoolsEvent,
+  type DevtoolsHost,
+  type DevtoolsRequest,
+  type ExposedRoot,
+  type ExposeOptions,
+  exposeRoots,
+  type HostMessage,
+  type PanelMessage,
+  type ProfileFile,
+  type RootSummary,
+  type StatsSummary
+} from "./expose.ts"
+export { mountDevtools } from "./panel.ts"
