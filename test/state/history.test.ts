@@ -544,6 +544,7 @@ describe("MessageHistory", () => {
     const batch: { readonly t: "tick"; readonly n: number }[] = [{ t: "tick", n: 0 }]
     let model = initial
     let over = 0
+    let heapHalfway = 0
     const began = performance.now()
     for (let n = 0; n < 100_000; n++) {
       const msg = { t: "tick" as const, n }
@@ -554,9 +555,14 @@ describe("MessageHistory", () => {
       times[0] = n
       history.append(batch, lanes, times, model, updateMs)
       if (history.bytes > maxBytes) over++
+      if (n === 74_999) heapHalfway = heapAfterGc()
     }
     const appendMs = performance.now() - began
     const heapAfter = heapAfterGc()
+    // Flat: once the cap is reached (at about 59,000 messages), the last 25,000 retain no more than the slack of the history's arrays (compacted in steps) and the heap's own noise, 2 MB,
+    // and what is retained stays under the cap (the estimate is an upper bound).
+    expect(heapAfter - heapHalfway).toBeLessThan(2 * 1024 * 1024)
+    expect(heapAfter - heapBefore).toBeLessThan(maxBytes)
     expect(over).toBe(0)
     expect(history.end).toBe(100_000)
     expect(history.start).toBeGreaterThan(0)
@@ -570,7 +576,7 @@ describe("MessageHistory", () => {
     }
     const mb = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(2)
     console.log(
-      `history memory: 100000 messages over a ${mb(modelBytes)} MB model (estimated), cap ${mb(maxBytes)} MB: holds ${history.end - history.start} messages (from ${history.start}) and ${history.keyframes} keyframes, ${mb(history.bytes)} MB estimated; heap +${mb(heapAfter - heapBefore)} MB retained after GC; appends took ${appendMs.toFixed(0)} ms`
+      `history memory: 100000 messages over a ${mb(modelBytes)} MB model (estimated), cap ${mb(maxBytes)} MB: holds ${history.end - history.start} messages (from ${history.start}) and ${history.keyframes} keyframes, ${mb(history.bytes)} MB estimated; heap +${mb(heapAfter - heapBefore)} MB retained after GC (+${mb(heapAfter - heapHalfway)} MB over the last 25,000); appends took ${appendMs.toFixed(0)} ms`
     )
   })
 })
