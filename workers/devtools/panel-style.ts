@@ -57,19 +57,19 @@ export const PANEL_CSS = `
 .shuttle-devtools .bar .seg { position: absolute; left: 0; right: 0; }
 .shuttle-devtools .bar.slow { outline: 2px solid #cf222e; outline-offset: 0; }
 .shuttle-devtools .bar.selected { outline: 2px solid #0969da; }
-.shuttle-devtools .update { background: #fd8c73; }
-.shuttle-devtools .view.seg, .shuttle-devtools .seg.view, .shuttle-devtools .chip.view { background: #54aeff; }
-.shuttle-devtools .diff { background: #8250df; color: #fff; }
-.shuttle-devtools .encode { background: #d4a72c; }
-.shuttle-devtools .apply { background: #4ac26b; }
+.shuttle-devtools .ph-update { background: #fd8c73; }
+.shuttle-devtools .ph-view { background: #54aeff; }
+.shuttle-devtools .ph-diff { background: #8250df; color: #fff; }
+.shuttle-devtools .ph-encode { background: #d4a72c; }
+.shuttle-devtools .ph-apply { background: #4ac26b; }
 .shuttle-devtools .chip { display: inline-block; padding: 0 5px; border-radius: 3px; margin-right: 4px; font-size: 11px; }
 .shuttle-devtools .chip.slow-mark { outline: 2px solid #cf222e; outline-offset: -2px; }
 .shuttle-devtools .legend { margin: 4px 0 6px; }
 .shuttle-devtools input#budget { width: 48px; }
 .shuttle-devtools .columns { display: flex; gap: 8px; align-items: flex-start; }
-.shuttle-devtools .columns .messages { flex: 1 1 55%; max-height: 360px; margin-top: 0; }
-.shuttle-devtools .columns .model { flex: 1 1 45%; min-width: 0; }
-.shuttle-devtools td.msg { max-width: 260px; overflow: hidden; text-overflow: ellipsis; }
+.shuttle-devtools .columns .messages { flex: 1 1 60%; max-height: 360px; margin-top: 0; }
+.shuttle-devtools .columns .model { flex: 1 1 40%; min-width: 0; }
+.shuttle-devtools td.msg { max-width: 420px; overflow: hidden; text-overflow: ellipsis; }
 .shuttle-devtools ul.changes { margin: 0; padding-left: 16px; max-height: 140px; overflow: auto; }
 .shuttle-devtools ul.changes li.added code { color: #1a7f37; }
 .shuttle-devtools ul.changes li.removed code { color: #cf222e; }

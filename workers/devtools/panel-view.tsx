@@ -286,7 +286,7 @@ function timeline(model: PanelModel): VNode {
             onClick={on({ type: "selectCommit", index: bar.index })}
           >
             {bar.segments.map((segment) => (
-              <div key={segment.phase} class={`seg ${PHASE_LABELS[segment.phase]}`} style={{ top: segment.top - bar.top, height: segment.height }} />
+              <div key={segment.phase} class={`seg ph-${PHASE_LABELS[segment.phase]}`} style={{ top: segment.top - bar.top, height: segment.height }} />
             ))}
           </div>
         ))}
@@ -301,7 +301,7 @@ function commitDetail(commit: CommitRecord): VNode {
     <div class="details" id="commit-detail">
       <h3>{`Commit ${commit.commitId} (${commit.root}, ${laneName(commit.lane)})`}</h3>
       <p class="phases">
-        {PHASES.map((phase) => <span key={phase} class={`chip ${PHASE_LABELS[phase]}`}>{`${PHASE_LABELS[phase]} ${ms(commit[phase])}`}</span>)}
+        {PHASES.map((phase) => <span key={phase} class={`chip ph-${PHASE_LABELS[phase]}`}>{`${PHASE_LABELS[phase]} ${ms(commit[phase])}`}</span>)}
         <span class="muted">{` = ${ms(totalMs(commit))} ms, ${commit.patchBytes} bytes, ${commit.messages} msgs`}</span>
       </p>
       {components.length === 0 ? <p class="muted">No component renders recorded in this commit.</p> : (
@@ -340,7 +340,7 @@ function profilerView(model: PanelModel): VNode {
         <span class="muted" id="commit-count">{`${model.commits.length} commits, ${slow} slow`}</span>
       </div>
       <div class="legend">
-        {PHASES.map((phase) => <span key={phase} class={`chip ${PHASE_LABELS[phase]}`}>{PHASE_LABELS[phase]}</span>)}
+        {PHASES.map((phase) => <span key={phase} class={`chip ph-${PHASE_LABELS[phase]}`}>{PHASE_LABELS[phase]}</span>)}
         <span class="chip slow-mark">over budget</span>
       </div>
       {model.commits.length === 0 ? <p class="muted">{model.recording ? "Recording: use the app." : "Press Record, use the app, then Stop."}</p> : timeline(model)}

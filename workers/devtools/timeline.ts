@@ -23,9 +23,9 @@ export interface TimelineCommit {
 export interface TimelineOptions {
   /** A commit whose phases add up to more is slow (marked). Default 16. */
   readonly budgetMs?: number
-  /** Horizontal pixels per commit. Default 12. */
+  /** Horizontal pixels per commit. Default 16. */
   readonly slotWidth?: number
-  /** Bar width, at most slotWidth. Default 9. */
+  /** Bar width, at most slotWidth. Default 12. */
   readonly barWidth?: number
   /** Height of a lane's row. Default 40. */
   readonly rowHeight?: number
@@ -76,8 +76,8 @@ export function totalMs(commit: TimelineCommit): number {
 
 export function layoutTimeline(commits: readonly TimelineCommit[], options: TimelineOptions = {}): TimelineLayout {
   const budgetMs = options.budgetMs ?? 16
-  const slotWidth = options.slotWidth ?? 12
-  const barWidth = Math.min(options.barWidth ?? 9, slotWidth)
+  const slotWidth = options.slotWidth ?? 16
+  const barWidth = Math.min(options.barWidth ?? 12, slotWidth)
   const rowHeight = options.rowHeight ?? 40
   // 2 px of air above the tallest bar; bars of a few µs still show as 1 px.
   const usable = rowHeight - 2
