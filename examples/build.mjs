@@ -102,8 +102,13 @@ async function examples() {
   return names.sort()
 }
 
+// Component names survive minification where an example shows them (the devtools panel
+// lists the app's components by their function's name); elsewhere they cost bytes.
+const KEEP_NAMES = new Set(["devtools"])
+
 async function buildExample(name) {
   const source = join(here, name)
+  const options = { ...common, keepNames: KEEP_NAMES.has(name) }
   const out = join(dist, name)
   const worker = ["app.worker.tsx", "app.worker.ts"].map((f) => join(source, f)).find((f) => existsSync(f))
   if (worker === undefined) throw new Error(`examples/${name}: missing app.worker.tsx`)
@@ -116,8 +121,8 @@ async function buildExample(name) {
   const [, workerBuild, ...extraBuilds] = await Promise.all([
     build({ ...common, entryPoints: [join(source, "main.ts")], outfile: join(out, "main.js"), plugins: [builtWorkerUrl] }),
     // A module worker: `self` is the global; no `document`.
-    build({ ...common, entryPoints: [worker], outfile: join(out, "app.worker.js"), metafile: true }),
-    ...extraWorkers.map((f) => build({ ...common, entryPoints: [join(source, f)], outfile: join(out, f.replace(/\.tsx?$/, ".js")), metafile: true })),
+    build({ ...options, entryPoints: [worker], outfile: join(out, "app.worker.js"), metafile: true }),
+    ...extraWorkers.map((f) => build({ ...options, entryPoints: [join(source, f)], outfile: join(out, f.replace(/\.tsx?$/, ".js")), metafile: true })),
     ...pages.map((f) => copyFile(join(source, f), join(out, f)))
   ])
   return [
