@@ -414,4 +414,27 @@ describe("through a real root", () => {
     expect(reportError).not.toHaveBeenCalled()
     monitor.stop()
   })
+
+  it("with the worker profiling, a component that busy-loops is named as the culprit of the diff budget", async () => {
+    function SlowChart(props: { slow: boolean }) {
+      if (props.slow) busy(30)
+      return h("figure", null, props.slow ? "slow" : "fast")
+    }
+    const app: Program<{ slow: boolean }, { type: "slow" }> = {
+      init: { slow: false },
+      update: () => ({ slow: true }),
+      view: (model) => h("main", null, h(SlowChart, { slow: model.slow }))
+    }
+    const { root, container } = mount(app)
+    await root.flush()
+    await root.inspect({ q: "profile", on: true })
+    const monitor = monitorRoot(root, { budgets: { diff: 10 }, marks: false })
+    root.dispatch({ type: "slow" })
+    await root.flush()
+    expect(container.textContent).toBe("slow")
+    const diffs = monitor.overBudget.filter((report) => report.phase === "diff")
+    expect(diffs).toHaveLength(1)
+    expect(diffs[0].culprit).toMatchObject({ kind: "component", name: "SlowChart", renders: 1 })
+    monitor.stop()
+  })
 })
