@@ -244,7 +244,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const startSession = (restore: RestoreState | undefined): void => {
     // A cross-origin isolated page shares a commit ring with each worker it starts.
     const ring = options.ring !== false && commitRingSupported() ? createCommitRing(RING_BYTES) : undefined
-    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null || persist !== null, restore, mountTimeoutMs, ring, historyBytes }, owner)
+    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs, ring, historyBytes }, owner)
     session = current
     pipeline.startWorker(current.restored, ring ?? null)
     credits.reset()

@@ -165,15 +165,14 @@ export class RecoveryLog {
   }
 
   /**
-   * A new worker starts from a stored model (the `persist` option) and folds `replay`
-   * first: the log holds those messages as its first dispatches, as after a restart.
+   * The first worker starts from a stored model (the `persist` option) and folds `replay`
+   * before anything else: the log holds those messages as its first dispatches, before
+   * any the app dispatched while the stored model was read (they reach the worker after).
    */
   replayed(replay: readonly ReplayEntry[]): void {
-    for (let i = 0; i < replay.length; i++) {
-      this.dispatchMsgs.push(replay[i].msg)
-      this.dispatchLanes.push(LANE_SYNC)
-      this.dispatchStates.push(replay[i].shown ? SHOWN : PENDING)
-    }
+    this.dispatchMsgs.unshift(...replay.map((entry) => entry.msg))
+    this.dispatchLanes.unshift(...replay.map(() => LANE_SYNC))
+    this.dispatchStates.unshift(...replay.map((entry) => (entry.shown ? SHOWN : PENDING)))
   }
 
   private replayDispatch(replay: ReplayEntry[], i: number): void {

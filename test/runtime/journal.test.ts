@@ -308,6 +308,15 @@ describe("snapshot and journal", () => {
     expect(log.restoreState()).toEqual({ hasModel: true, model: "model after b", replay: [{ msg: "c", shown: false }] })
   })
 
+  it("a stored model's messages (the persist option) come first, before what the app dispatched while it was read; replay() leaves the log as it was", () => {
+    const log = new RecoveryLog()
+    log.dispatched("typed while reading", LANE_DEFAULT)
+    log.replayed([{ msg: "stored 1", shown: true }, { msg: "stored 2", shown: false }])
+    expect(log.replay()).toEqual([{ msg: "stored 1", shown: true }, { msg: "stored 2", shown: false }, { msg: "typed while reading", shown: false }])
+    expect(log.length).toBe(3)
+    expect(log.restoreState().replay.map((e) => e.msg)).toEqual(["stored 1", "stored 2", "typed while reading"])
+  })
+
   it("turns itself off, saying why, when the model cannot be cloned", () => {
     const outbox: unknown[] = []
     const queue = new UpdateQueue<unknown, number>({ f: () => 1 }, (model) => model)
