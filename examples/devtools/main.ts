@@ -28,7 +28,7 @@ const startPanel = (): Worker => new Worker(new URL("./panel.worker.ts", import.
 if (!location.pathname.endsWith("/panel.html")) {
   const app = element("app")
   const root = createRoot(app, new Worker(new URL("./app.worker.tsx", import.meta.url), { type: "module" }), { history: true })
-  exposeRoots({ table: { root, container: app } })
+  exposeRoots({ table: root })
   window.shuttleRoot = root
 }
 window.devtoolsRoot = mountDevtools(element("devtools"), startPanel)

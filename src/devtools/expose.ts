@@ -192,12 +192,13 @@ function shuttleIdOf(target: EventTarget | null, container: Element): number | n
 
 /**
  * Lets devtools panels on the channel inspect `roots` (by the names given here): their
- * trees, picked nodes, commits, profiles and message history. A root given with its
- * container (`{ root, container }`) can also be picked by clicking in the page.
+ * trees, picked nodes, commits, profiles and message history, and pick mode: a click in
+ * a root's container (`root.container`, or the one given as `{ root, container }`) names
+ * the node instead of reaching the app.
  *
  * ```ts
  * const root = createRoot(app, new Worker(…), { history: true })
- * const host = exposeRoots({ table: { root, container: app } })
+ * const host = exposeRoots({ table: root })
  * // later: host.close()
  * ```
  *
@@ -208,7 +209,7 @@ export function exposeRoots(roots: Readonly<Record<string, AnyRoot | ExposedRoot
   const maxRecorded = options.maxRecorded ?? 5000
   const entries = new Map<string, { root: AnyRoot; container: Element | null }>()
   for (const [name, entry] of Object.entries(roots)) {
-    entries.set(name, isExposed(entry) ? { root: entry.root, container: entry.container } : { root: entry, container: null })
+    entries.set(name, isExposed(entry) ? { root: entry.root, container: entry.container } : { root: entry, container: (entry as Partial<AnyRoot>).container ?? null })
   }
   let picking = false
   let recording = false

@@ -356,6 +356,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   }
 
   return {
+    container,
     history,
     snapshot: () => ask<Snapshot>({ op: "snapshot" }, "take a snapshot"),
     observeCommits(listener: (commit: CommitStats) => void): () => void {

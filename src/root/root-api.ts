@@ -188,6 +188,8 @@ export interface Root<Msg = Cloneable> {
   setLanes(tuning: LaneTuning): void
   /** Resolves when the worker has mounted the root; rejects (WorkerError) if it never could. */
   readonly ready: Promise<void>
+  /** The element the root is mounted in (devtools pick its nodes there). */
+  readonly container: Element
   readonly stats: RootStats
   /** The settled model now, as data to keep or send (docs/state.md). */
   snapshot(): Promise<Snapshot>
