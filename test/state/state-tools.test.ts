@@ -25,10 +25,12 @@ const fold = (model: Model, msgs: readonly Msg[]): Model =>
 function fakeRoot(historyBytes: number) {
   let present: Model = []
   let shown: Model = present
+  let settledCount = 0
   const calls = { replaced: 0, aside: 0, present: 0 }
   const host: StateHost<Model, Msg> = {
     checks: undefined,
     update,
+    messagesSettled: () => settledCount,
     baseModel: () => present,
     replaceModel: (model) => {
       calls.replaced++
@@ -50,6 +52,7 @@ function fakeRoot(historyBytes: number) {
   /** Messages settle as the update queue settles them: in batches, with the base after them. */
   const settle = (msgs: readonly Msg[]) => {
     present = fold(present, msgs)
+    settledCount += msgs.length
     tools.settledInto(msgs, msgs.map(() => 2), msgs.map((_, i) => i), present, 0.01 * msgs.length)
   }
   return { tools, settle, calls, get present() { return present }, get shown() { return shown } }

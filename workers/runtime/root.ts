@@ -138,6 +138,7 @@ export class RootRuntime<Model, Msg, R> {
       get update() {
         return root.program.update as (model: Model, msg: Msg) => unknown
       },
+      messagesSettled: () => this.scheduler.updates.settledMessages,
       baseModel: () => this.scheduler.updates.baseModel,
       replaceModel: (model) => this.replaceModel(model),
       showAside: (model) => this.showAside(model),
@@ -147,7 +148,8 @@ export class RootRuntime<Model, Msg, R> {
     const init = this.initialModel(program, restored)
     this.state.begin(init)
     this.scheduler = new LaneScheduler<Model, Msg>(this.renderer, init, update, program.view, () => performance.now())
-    this.scheduler.updates.onSettled = (msgs, lanes, times, base, updateMs) => this.state.settledInto(msgs, lanes, times, base, updateMs)
+    // Only a history needs the settled messages themselves; the count the queue keeps anyway.
+    if (historyBytes > 0) this.scheduler.updates.onSettled = (msgs, lanes, times, base, updateMs) => this.state.settledInto(msgs, lanes, times, base, updateMs)
   }
 
   /**

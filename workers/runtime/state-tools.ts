@@ -18,6 +18,8 @@ import { MessageHistory } from "../state/history.ts"
 export interface StateHost<Model, Msg> {
   readonly checks: ProgramChecks<Model, Msg> | undefined
   readonly update: (model: Model, msg: Msg) => unknown
+  /** Messages the update queue ever settled into the model. */
+  messagesSettled(): number
   /** The settled model (every message the queue settled, in order). */
   baseModel(): Model
   /** Makes `model` the present and renders it (no command runs). */
@@ -46,8 +48,8 @@ export class StateTools<Model, Msg> {
   private readonly host: StateHost<Model, Msg>
   history: MessageHistory<Model, Msg> | null = null
   private readonly maxBytes: number
-  /** Messages settled since the root started (or since the state it was restored from). */
-  private settled = 0
+  /** What `settled` adds to the queue's count: a restore or an import starts it at their index. */
+  private settledOffset = 0
   /** The history index shown, or null in the present. */
   private travelingAt: number | null = null
 
@@ -72,9 +74,17 @@ export class StateTools<Model, Msg> {
     return this.travelingAt !== null
   }
 
-  /** The update queue settled these messages into `base` (UpdateQueue.onSettled). */
+  /** Messages settled since the root started (or since the state it was restored from). */
+  private get settled(): number {
+    return this.host.messagesSettled() + this.settledOffset
+  }
+
+  private set settled(index: number) {
+    this.settledOffset = index - this.host.messagesSettled()
+  }
+
+  /** The update queue settled these messages into `base` (UpdateQueue.onSettled, set only with a history). */
   settledInto(msgs: readonly Msg[], lanes: readonly number[], times: readonly number[], base: Model, updateMs: number): void {
-    this.settled += msgs.length
     this.history?.append(msgs, lanes, times, base, updateMs)
   }
 
@@ -134,32 +144,21 @@ export class StateTools<Model, Msg> {
       case "import":
         this.importFile(request.file)
         return null
-      case "modelAt": {
-        const history = this.requireHistory()
-        if (!Number.isInteger(request.index) || request.index < history.start - 1 || request.index >= history.end) {
-          throw new StateRefusal("HistoryUnavailable", `message ${request.index} is not in the history, which holds ${history.start}…${history.end - 1}`)
-        }
-        const model = history.modelAt(request.index)
-        const encode = this.host.checks?.encodeModel
-        return encode === undefined ? model : encode(model)
-      }
+      case "modelAt":
+        return this.encode(this.heldModelAt(request.index))
       case "inspect":
         return this.host.inspect(request.query)
     }
   }
 
   private snapshot(): Snapshot {
+    return { format: "shuttle-snapshot", version: 1, ...this.hashes(), index: this.settled, takenAt: Date.now(), model: this.encode(this.host.baseModel()) }
+  }
+
+  /** The program's schema hashes ("" without Schemas), as snapshots and history files carry them. */
+  private hashes(): { readonly modelHash: string; readonly msgHash: string } {
     const checks = this.host.checks
-    const model = this.host.baseModel()
-    return {
-      format: "shuttle-snapshot",
-      version: 1,
-      modelHash: checks?.modelHash ?? "",
-      msgHash: checks?.msgHash ?? "",
-      index: this.settled,
-      takenAt: Date.now(),
-      model: checks?.encodeModel === undefined ? model : checks.encodeModel(model)
-    }
+    return { modelHash: checks?.modelHash ?? "", msgHash: checks?.msgHash ?? "" }
   }
 
   private restore(input: unknown): void {
@@ -193,12 +192,24 @@ export class StateTools<Model, Msg> {
 
   /** Shows the model after message `index` (start − 1: before the oldest held). */
   private jump(index: number): void {
+    const model = this.heldModelAt(index)
+    this.travelingAt = index
+    this.host.showAside(model)
+  }
+
+  /** The model after message `index`, refused when the history does not hold that point. */
+  private heldModelAt(index: number): Model {
     const history = this.requireHistory()
     if (!Number.isInteger(index) || index < history.start - 1 || index >= history.end) {
       throw new StateRefusal("HistoryUnavailable", `message ${index} is not in the history, which holds ${history.start}…${history.end - 1} (older ones were dropped to stay under ${this.maxBytes} bytes)`)
     }
-    this.travelingAt = index
-    this.host.showAside(history.modelAt(index))
+    return history.modelAt(index)
+  }
+
+  /** A model as it leaves the worker: encoded through the model Schema, when there is one. */
+  private encode(model: Model): unknown {
+    const encode = this.host.checks?.encodeModel
+    return encode === undefined ? model : encode(model)
   }
 
   private resume(): void {
@@ -208,22 +219,20 @@ export class StateTools<Model, Msg> {
   }
 
   private exportFile(): HistoryFile {
-    const history = this.requireHistory()
-    const checks = this.host.checks
-    const data = history.toJSON()
+    const data = this.requireHistory().toJSON()
     return {
       format: "shuttle-history",
       version: 1,
-      modelHash: checks?.modelHash ?? "",
-      msgHash: checks?.msgHash ?? "",
+      ...this.hashes(),
       start: data.start,
-      base: checks?.encodeModel === undefined ? data.base : checks.encodeModel(data.base),
+      base: this.encode(data.base),
       msgs: data.msgs,
       lanes: data.lanes,
       times: data.times,
       exportedAt: Date.now()
     }
   }
+
 
   /**
    * Loads a history file: its base model decoded, its messages folded again (no command

@@ -53,6 +53,7 @@ export class UpdateQueue<Model, Msg> {
   /** Entries ever pushed, and ever settled into the base: absolute positions for the recovery journal. */
   private pushedCount = 0
   private settledCount = 0
+  private settledMessageCount = 0
   /**
    * Told after every commit and rejection: entries before the absolute position `end` of
    * lane `lane` or higher priority that were pending are now shown (or rejected). The
@@ -61,7 +62,7 @@ export class UpdateQueue<Model, Msg> {
   onSettle: ((end: number, lane: number, rejected: boolean) => void) | null = null
 
   /**
-   * Told, when history is on (workers/state/history.ts), of the messages each commit
+   * Told, only when history is on (workers/state/history.ts), of the messages each commit
    * settled into the base, in fold order (rejected ones and wake-ups left out), with the
    * base after them.
    */
@@ -99,6 +100,11 @@ export class UpdateQueue<Model, Msg> {
   /** Entries ever pushed: the absolute position of the next entry. */
   get pushed(): number {
     return this.pushedCount
+  }
+
+  /** Messages ever settled into the base (entries less wake-ups and rejected ones). */
+  get settledMessages(): number {
+    return this.settledMessageCount
   }
 
   /** Entries ever settled into the base. */
@@ -227,7 +233,7 @@ export class UpdateQueue<Model, Msg> {
     }
     const settled = fold.settled
     const end = this.settledCount + fold.length
-    if (this.onSettled !== null && settled > 0) this.reportSettled(settled, fold.settledModel, updateMs)
+    if (settled > 0) this.settleMessages(settled, fold.settledModel, updateMs)
     this.base = fold.settledModel
     this.msgs.splice(0, settled)
     this.lanes.splice(0, settled)
@@ -237,7 +243,13 @@ export class UpdateQueue<Model, Msg> {
     this.onSettle?.(end, fold.lane, false)
   }
 
-  private reportSettled(settled: number, base: Model, updateMs: number): void {
+  /** Counts the messages among the `settled` leading entries; tells `onSettled` (history on) which they were. */
+  private settleMessages(settled: number, base: Model, updateMs: number): void {
+    const report = this.onSettled
+    if (report === null) {
+      for (let i = 0; i < settled; i++) if (this.states[i] !== REJECTED && this.msgs[i] !== undefined) this.settledMessageCount++
+      return
+    }
     const msgs: Msg[] = []
     const lanes: number[] = []
     const times: number[] = []
@@ -247,7 +259,8 @@ export class UpdateQueue<Model, Msg> {
       lanes.push(this.lanes[i])
       times.push(this.times[i])
     }
-    if (msgs.length > 0) this.onSettled!(msgs, lanes, times, base, updateMs)
+    this.settledMessageCount += msgs.length
+    if (msgs.length > 0) report(msgs, lanes, times, base, updateMs)
   }
 
   /** The render of `fold` failed (its view threw): its new entries are rejected for good. */
