@@ -18,23 +18,14 @@ import { existsSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
+import { esbuildAliases } from "./package-entries.mjs"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, "..")
 const dist = join(here, "dist")
 
-// The package's own specifiers, resolved to sources (what tsconfig's `paths` say).
-// esbuild also rewrites subpaths of an alias key, but a longer key wins over a shorter one,
-// so "shuttle-ui/worker" does not become "src/index.ts/worker".
-const alias = {
-  "shuttle-ui/jsx-runtime": join(repo, "workers/jsx-runtime.ts"),
-  "shuttle-ui/jsx-dev-runtime": join(repo, "workers/jsx-runtime.ts"),
-  "shuttle-ui/worker/schemas": join(repo, "workers/state/schemas.ts"),
-  "shuttle-ui/worker/devtools": join(repo, "workers/devtools/index.ts"),
-  "shuttle-ui/devtools": join(repo, "src/devtools/index.ts"),
-  "shuttle-ui/worker": join(repo, "workers/index.ts"),
-  "shuttle-ui": join(repo, "src/index.ts")
-}
+// The package's own specifiers, resolved to sources (package-entries.mjs).
+const alias = esbuildAliases()
 
 /**
  * A page starts its worker as Vite wants to see it (examples/vite.config.mjs):

@@ -13,6 +13,7 @@ import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { defineConfig } from "vite"
 import { shuttle } from "../vite/plugin.ts"
+import { PACKAGE_ENTRIES } from "./package-entries.mjs"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, "..")
@@ -28,20 +29,8 @@ function pages() {
   return input
 }
 
-/**
- * The package's own specifiers, resolved to sources (examples/build.mjs has the same table).
- * Exact matches: a plain key would also rewrite its subpaths ("shuttle-ui/worker" into
- * "src/index.ts/worker").
- */
-const alias = [
-  ["shuttle-ui/jsx-runtime", "workers/jsx-runtime.ts"],
-  ["shuttle-ui/jsx-dev-runtime", "workers/jsx-runtime.ts"],
-  ["shuttle-ui/worker/schemas", "workers/state/schemas.ts"],
-  ["shuttle-ui/worker/devtools", "workers/devtools/index.ts"],
-  ["shuttle-ui/devtools", "src/devtools/index.ts"],
-  ["shuttle-ui/worker", "workers/index.ts"],
-  ["shuttle-ui", "src/index.ts"]
-].map(([name, path]) => ({ find: new RegExp(`^${name.replace(/[/-]/g, "\\$&")}$`), replacement: join(repo, path) }))
+/** The package's own specifiers, resolved to sources (package-entries.mjs). Exact matches: a plain key would also rewrite its subpaths. */
+const alias = PACKAGE_ENTRIES.map(([name, path]) => ({ find: new RegExp(`^${name.replace(/[/-]/g, "\\$&")}$`), replacement: path }))
 
 /**
  * The pages' index.html load ./main.js, the name examples/build.mjs gives the bundle; under

@@ -2,6 +2,7 @@ import { build, type Metafile } from "esbuild"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
+import { esbuildAliases } from "../../examples/package-entries.mjs"
 
 /**
  * What an app pays for the worker runtime (issue "Throughput"): the table demo, which uses
@@ -26,12 +27,7 @@ async function bundle(entry: string): Promise<{ readonly min: number; readonly g
     platform: "browser",
     jsx: "automatic",
     jsxImportSource: "shuttle-ui",
-    alias: {
-      "shuttle-ui/jsx-runtime": repo + "workers/jsx-runtime.ts",
-      "shuttle-ui/jsx-dev-runtime": repo + "workers/jsx-runtime.ts",
-      "shuttle-ui/worker": repo + "workers/index.ts",
-      "shuttle-ui": repo + "src/index.ts"
-    },
+    alias: esbuildAliases(),
     legalComments: "none",
     logLevel: "silent",
     write: false,
