@@ -116,14 +116,22 @@ async function workersHeap(browser: Browser): Promise<number> {
 }
 
 /**
- * Vite's file watcher (chokidar, fs.watch) here now and then misses a write of a file that
- * was written a moment before: no "change", so no update is sent (seen in the server's
- * watcher events). `edit` writes, waits up to 5 s for what the write must cause, and
- * writes the same text again if nothing came; the misses are counted and printed.
+ * Vite's file watcher (chokidar) drops a "change" that comes within 50 ms of the last one it
+ * emitted for the same file (`_throttle(EV_CHANGE, path, 50)`, leading edge only: no trailing
+ * event), and an update here often lands in less than that, so the next edit could be written
+ * inside the window and never reach the page. `edit` first waits until 150 ms have passed since
+ * the watcher's last event and the last write, then writes and waits up to 5 s for what the
+ * write must cause; if nothing came it writes the same text again (counted and printed).
  */
+const WATCHER_QUIET_MS = 150
+let lastWatcherEventAt = 0
+let lastWriteAt = 0
 let watcherMisses = 0
 async function edit(write: () => void, seen: (timeout: number) => Promise<unknown>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
+    const quietFrom = Math.max(lastWatcherEventAt, lastWriteAt) + WATCHER_QUIET_MS
+    if (Date.now() < quietFrom) await new Promise((r) => setTimeout(r, quietFrom - Date.now()))
+    lastWriteAt = Date.now()
     write()
     try {
       await seen(attempt === 2 ? 30_000 : 5_000)
@@ -165,6 +173,7 @@ describeBrowser("hot module replacement under Vite's dev server (shuttle-ui/vite
       server: { port: 0, host: "127.0.0.1" }
     })
     await server.listen()
+    server.watcher.on("all", () => { lastWatcherEventAt = Date.now() })
     base = server.resolvedUrls!.local[0]!
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
