@@ -9,10 +9,11 @@
  * The buffer is little-endian u32 words:
  *
  *   word 0                                  16               32                 32 + Capacity
- *   [ Magic Version Capacity (read-only) … ][ ReadPos …      ][ data region: Capacity words ]
+ *   [ Magic Version Capacity … AnsweredSeq ][ ReadPos …      ][ data region: Capacity words ]
  *
- * After creation only `ReadPos` changes in the control header: the reader stores it, the
- * writer loads it. The writer keeps its own position to itself: an entry is published by
+ * After creation only `ReadPos` and `AnsweredSeq` change in the control header: the reader
+ * stores ReadPos and the writer loads it; the writer stores AnsweredSeq and the reader loads
+ * it (the page waits on it for a discrete event's answer, see docs/commit-ring.md). The writer keeps its own position to itself: an entry is published by
  * its Ready word, not by a shared write index. ReadPos has a 64-byte line of its own and
  * the data starts on another, so the reader's stores do not keep stealing the cache line
  * the writer is filling (false sharing).
@@ -43,7 +44,7 @@
 
 /** "SHRG" read as a little-endian u32. */
 export const RING_MAGIC = 0x47524853
-export const RING_VERSION = 1
+export const RING_VERSION = 2
 
 /** Control header word offsets (from the start of the buffer). */
 export const RingControl = {
@@ -51,6 +52,12 @@ export const RingControl = {
   Version: 1,
   /** Words in the data region. */
   Capacity: 2,
+  /**
+   * Sequence number of the last DOM event the worker has answered: the messages of every
+   * event up to it are folded and their commit, if any, published (in the ring, or posted
+   * when it did not fit). Writer stores, reader loads; 0 before the first event.
+   */
+  AnsweredSeq: 8,
   /** Data offset of the first entry the reader has not released. Reader stores, writer loads. */
   ReadPos: 16,
   /** The data region starts here: word 32, byte 128. */

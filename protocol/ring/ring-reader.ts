@@ -76,6 +76,11 @@ export class CommitRingReader {
     this.position = Atomics.load(this.words, RingControl.ReadPos)
   }
 
+  /** The last DOM event the worker has answered (`RingControl.AnsweredSeq`). */
+  get answeredSeq(): number {
+    return Atomics.load(this.words, RingControl.AnsweredSeq)
+  }
+
   /**
    * The commit id of the next whole entry, or RING_EMPTY when there is none yet (none
    * written, or the next one not whole: nothing after it is looked at). Moves past a skip

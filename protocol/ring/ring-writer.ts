@@ -28,6 +28,11 @@ export class CommitRingWriter {
     this.position = Atomics.load(this.words, RingControl.ReadPos)
   }
 
+  /** Says that every DOM event up to `seq` is answered (its commit, if any, is published or posted). */
+  answered(seq: number): void {
+    Atomics.store(this.words, RingControl.AnsweredSeq, seq)
+  }
+
   /**
    * Copies the first `byteLength` bytes of `words` (a patch list) into the ring as commit
    * `commitId` and publishes it; returns false, having written nothing, if there is not room.

@@ -66,6 +66,8 @@ export class CommitPipeline {
   private readonly drainedEarly = new Set<number>()
   /** Frames left to poll the ring for an answer to an event. */
   private pollFrames = 0
+  /** The event whose answer the frames poll for. */
+  private awaitedSeq = 0
   private firstApplied = false
   private restored = false
   private commits = 0
@@ -146,9 +148,29 @@ export class CommitPipeline {
     }
   }
 
-  /** An event was sent: poll the ring at the next frames for its answer, in case no other event or message comes. */
-  expectAnswer(): void {
+  /**
+   * Discrete event `seq` was sent: waits up to `waitMs` for the worker to say it is
+   * answered (the ring's AnsweredSeq), so that `pump` right after applies its Sync commit
+   * within the event's own task and the next frame shows it. True if it was answered.
+   * A spin, bounded: the main thread may not block in Atomics.wait, and a worker that is
+   * not rendering answers in a millisecond or two.
+   */
+  awaitAnswer(seq: number, waitMs: number): boolean {
+    const reader = this.reader
+    if (reader === null || waitMs <= 0) return false
+    if (reader.answeredSeq >= seq) return true
+    const deadline = performance.now() + waitMs
+    while (reader.answeredSeq < seq) if (performance.now() >= deadline) return false
+    return true
+  }
+
+  /**
+   * Event `seq` was sent and its answer has not come: poll the ring at the next frames for
+   * it, in case no other event or message comes, until the worker says it is answered.
+   */
+  expectAnswer(seq: number): void {
     if (this.reader === null) return
+    this.awaitedSeq = seq
     this.pollFrames = POLL_FRAMES
     this.queue.requestFrame()
   }
@@ -202,10 +224,13 @@ export class CommitPipeline {
 
   /** The frame callback's first step: drain the ring; true while it should poll at the next frame too. */
   private pollRing(): boolean {
-    if (this.reader === null) return false
+    const reader = this.reader
+    if (reader === null) return false
+    // Read before pumping: an answer published after this read is not in the ring yet.
+    const answered = reader.answeredSeq >= this.awaitedSeq
     const before = this.queue.length
     this.pump()
-    if (this.queue.length !== before) this.pollFrames = 0
+    if (answered || this.queue.length !== before) this.pollFrames = 0
     return this.pollFrames-- > 0
   }
 

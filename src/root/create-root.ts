@@ -123,13 +123,16 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     const seq = ++eventSeq
     if (event.value !== undefined || event.checked !== undefined) applier.noteInput(target, seq)
     post({ t: "event", seq, path, event })
+    const discrete = eventLane(event.type, tuning.settings.eventLanes) === LANE_SYNC
     // The user acts: heavy commits wait until input is quiet (the worker voids the credit too).
-    if (eventLane(event.type, tuning.settings.eventLanes) === LANE_SYNC) credits.inputSent()
+    if (discrete) credits.inputSent()
+    // A discrete event's answer is awaited briefly (answerWaitMs), to show in the next frame.
+    const answered = discrete && pipeline.awaitAnswer(seq, tuning.answerWaitMs)
     // Whatever the ring holds is applied now, not after the frames and input queued before
-    // its message; this event's own answer is polled for at the next frames. (After
+    // its message; an answer not there yet is polled for at the next frames. (After
     // noteInput: a commit rendered before this keystroke must not set the input's value.)
     pipeline.pump()
-    pipeline.expectAnswer()
+    if (!answered) pipeline.expectAnswer(seq)
   })
   // Refused unsafe values (docs/safety.md) are reported as UnsafeValueError; the rest of the commit applies.
   const applier = new Applier(container, delegation, onError)
@@ -145,12 +148,12 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     },
     ack: (commitId, buffer) => {
       post({ t: "ack", commitId, buffer }, buffer === null ? undefined : [buffer])
-      credits.offer()
+      credits.offerAfterRender()
     },
     arrived: (info, applied) => {
       credits.received(info)
       // Applied before its doorbell: its ack offered while the gate still counted its credit.
-      if (applied) credits.offer()
+      if (applied) credits.offerAfterRender()
     },
     ringBroken: (error) => failed({ kind: "WorkerCrashed", reason: `the commit ring was corrupted (${error.message}); the worker is replaced`, cause: error }),
     onCommit: (commit) => {

@@ -69,6 +69,20 @@ export class CreditGate {
     this.host.grant(++this.lastId, this.host.eventSeq())
   }
 
+  /**
+   * Offers once the frame being made is on screen: called when a commit was applied (its
+   * ack). A commit applied in a frame callback is styled and laid out right after it, in
+   * the same task; a credit granted before that would let the next heavy commit be rendered
+   * meanwhile and reach the page just as keys made during that layout are handled (it was
+   * granted before them, so it would be applied ahead of their echoes). Offered from a task
+   * queued now, the grant comes after the rendering, when keys made during it show as
+   * pending input (`offer` then waits for quiet).
+   */
+  offerAfterRender(): void {
+    if (this.outstanding) return
+    this.wakeAfter(0)
+  }
+
   /** A discrete event was sent: the worker voids the credit; a new one follows once input is quiet. */
   inputSent(): void {
     this.outstanding = false

@@ -22,19 +22,33 @@ export interface LaneTuning {
    * the user types. Default 200.
    */
   readonly inputQuietMs?: number
+  /**
+   * On a cross-origin isolated page (the commit ring), a discrete event's handler waits up
+   * to this long, ms, for the worker's answer and applies it before returning, so it shows
+   * in the next frame, as a handler that changed the DOM itself would. Past it, the answer
+   * is applied when it comes. 0: never wait. Default 4.
+   */
+  readonly answerWaitMs?: number
 }
 
 export const DEFAULT_FRAME_BUDGET_MS = 8
 export const DEFAULT_INPUT_QUIET_MS = 200
+export const DEFAULT_ANSWER_WAIT_MS = 4
 
 export interface ResolvedTuning {
   readonly settings: LaneSettings
   readonly frameBudgetMs: number
   readonly inputQuietMs: number
+  readonly answerWaitMs: number
 }
 
 export function defaultTuning(): ResolvedTuning {
-  return { settings: { lanes: DEFAULT_LANES, eventLanes: {} }, frameBudgetMs: DEFAULT_FRAME_BUDGET_MS, inputQuietMs: DEFAULT_INPUT_QUIET_MS }
+  return {
+    settings: { lanes: DEFAULT_LANES, eventLanes: {} },
+    frameBudgetMs: DEFAULT_FRAME_BUDGET_MS,
+    inputQuietMs: DEFAULT_INPUT_QUIET_MS,
+    answerWaitMs: DEFAULT_ANSWER_WAIT_MS
+  }
 }
 
 /**
@@ -74,7 +88,8 @@ export function resolveTuning(current: ResolvedTuning, tuning: LaneTuning): Reso
   }
   const frameBudgetMs = tuning.frameBudgetMs === undefined ? current.frameBudgetMs : milliseconds("frameBudgetMs", tuning.frameBudgetMs, false)
   const inputQuietMs = tuning.inputQuietMs === undefined ? current.inputQuietMs : milliseconds("inputQuietMs", tuning.inputQuietMs, false)
-  return { settings: { lanes, eventLanes }, frameBudgetMs, inputQuietMs }
+  const answerWaitMs = tuning.answerWaitMs === undefined ? current.answerWaitMs : milliseconds("answerWaitMs", tuning.answerWaitMs, false)
+  return { settings: { lanes, eventLanes }, frameBudgetMs, inputQuietMs, answerWaitMs }
 }
 
 function milliseconds(field: string, value: unknown, infinityAllowed: boolean): number {

@@ -17,7 +17,9 @@ export function mountProgram<Model, Msg, R>(program: Program<Model, Msg, R>, opt
   document.body.appendChild(container)
   let root: Root
   try {
-    root = createRoot(container, channel.port1, options)
+    // The worker side runs on this thread: it cannot answer while the page waits for it
+    // (answerWaitMs), so by default the page does not wait; a test can still ask it to.
+    root = createRoot(container, channel.port1, { answerWaitMs: 0, ...options })
   } catch (error) {
     // Bad options throw at once: leave nothing behind.
     container.remove()

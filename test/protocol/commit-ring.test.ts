@@ -158,15 +158,15 @@ describe("commit ring layout", () => {
     const ring = createCommitRing(1024)
     const words = new Uint32Array(ring)
     expect(words.length).toBe(RING_CONTROL_WORDS + 256)
-    expect([words[RingControl.Magic], words[RingControl.Version], words[RingControl.Capacity], words[RingControl.ReadPos]]).toEqual([RING_MAGIC, RING_VERSION, 256, 0])
+    expect([words[RingControl.Magic], words[RingControl.Version], words[RingControl.Capacity], words[RingControl.ReadPos], words[RingControl.AnsweredSeq]]).toEqual([RING_MAGIC, RING_VERSION, 256, 0, 0])
     expect(RING_MAGIC).toBe(new Uint32Array(new TextEncoder().encode("SHRG").buffer)[0])
     expect(() => createCommitRing(60)).toThrow(RangeError)
     expect(() => createCommitRing(2 ** 31)).toThrow(RangeError)
     expect(() => createCommitRing(1.5 * 1024)).not.toThrow()
     expect(() => new CommitRingReader(new SharedArrayBuffer(1024))).toThrow(/Not a commit ring/)
     const wrongVersion = createCommitRing(1024)
-    new Uint32Array(wrongVersion)[RingControl.Version] = 2
-    expect(() => new CommitRingWriter(wrongVersion)).toThrow(/version 2/)
+    new Uint32Array(wrongVersion)[RingControl.Version] = RING_VERSION + 1
+    expect(() => new CommitRingWriter(wrongVersion)).toThrow(new RegExp(`version ${RING_VERSION + 1}`))
     expect(commitRingSupported()).toBe(true)
     // Even sizes: every entry starts 8-byte aligned.
     expect(entryWords(0)).toBe(4)

@@ -4,6 +4,8 @@ import { MalformedPatchError, type ShuttleError, UnexpectedError } from "../../p
 import { LANE_DEFAULT, LANE_SYNC } from "../../protocol/lanes.ts"
 import type { CommitInfo } from "../../protocol/messages.ts"
 import { Header } from "../../protocol/opcodes.ts"
+import { createCommitRing } from "../../protocol/ring/ring-layout.ts"
+import { CommitRingWriter } from "../../protocol/ring/ring-writer.ts"
 import { type CommitHost, CommitPipeline } from "../../src/root/commit-pipeline.ts"
 import type { CommitStats } from "../../src/root/root-api.ts"
 
@@ -152,5 +154,79 @@ describe("CommitPipeline", () => {
     vi.advanceTimersToNextFrame()
     expect(trace).toEqual([])
     expect(pipeline.length).toBe(0)
+  })
+})
+
+/**
+ * A discrete event's answer awaited in the commit ring (lane option answerWaitMs): the
+ * worker's AnsweredSeq word says when every event so far is answered. Only frames are fake
+ * here: the wait reads the real clock.
+ */
+describe("CommitPipeline: a discrete event's answer, awaited in the ring", () => {
+  beforeEach(() => {
+    nextCommit = 1
+    vi.useFakeTimers({ toFake: ["requestAnimationFrame", "cancelAnimationFrame"] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** A pipeline reading a fresh ring, and the worker's end of it. */
+  function withRing() {
+    const ring = createCommitRing(4096)
+    const writer = new CommitRingWriter(ring)
+    const { host, trace } = fakeHost()
+    const pipeline = new CommitPipeline(host, 8)
+    pipeline.startWorker(false, ring)
+    /** The worker publishes a Sync commit (lane 0 in the header). */
+    const publish = () => {
+      const buffer = patch(64)
+      writer.tryWrite(new Uint32Array(buffer), 64, new Uint32Array(buffer)[Header.CommitId])
+    }
+    return { writer, pipeline, trace, publish }
+  }
+
+  it("answered: the wait returns at once and the pump right after applies the answer in the same task", () => {
+    const { writer, pipeline, trace, publish } = withRing()
+    publish()
+    writer.answered(1)
+    expect(pipeline.awaitAnswer(1, 1000)).toBe(true)
+    pipeline.pump()
+    // Acknowledged; onCommit waits for the doorbell's stats.
+    expect(trace).toEqual(["reset", "apply 1", "ack 1"])
+  })
+
+  it("not answered within waitMs: false, nothing applied; waitMs 0 never waits", () => {
+    const { writer, pipeline, trace } = withRing()
+    writer.answered(1)
+    expect(pipeline.awaitAnswer(2, 2)).toBe(false)
+    expect(pipeline.awaitAnswer(2, 0)).toBe(false)
+    expect(pipeline.awaitAnswer(1, 0)).toBe(false)
+    expect(trace).toEqual([])
+  })
+
+  it("an answer not there yet is polled for at each frame, and the polling stops once the worker says it is answered", () => {
+    const { writer, pipeline, trace, publish } = withRing()
+    pipeline.expectAnswer(1)
+    vi.advanceTimersToNextFrame()
+    vi.advanceTimersToNextFrame()
+    expect(trace).toEqual([])
+    expect(vi.getTimerCount()).toBe(1)
+    publish()
+    writer.answered(1)
+    vi.advanceTimersToNextFrame()
+    expect(trace).toEqual(["reset", "apply 1", "ack 1"])
+    // No frame asked for any more.
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it("an event answered with no commit (nothing changed) stops the polling too", () => {
+    const { writer, pipeline } = withRing()
+    pipeline.expectAnswer(1)
+    vi.advanceTimersToNextFrame()
+    expect(vi.getTimerCount()).toBe(1)
+    writer.answered(1)
+    vi.advanceTimersToNextFrame()
+    expect(vi.getTimerCount()).toBe(0)
   })
 })

@@ -89,6 +89,11 @@ export class LaneScheduler<Model, Msg> {
     return this.queue.length
   }
 
+  /** A Sync message (a discrete event's) waits to be rendered. */
+  get syncPending(): boolean {
+    return this.queue.hasPendingAbove(LANE_CONTINUOUS)
+  }
+
   /** The update queue, for the recovery journal: positions, the base model, replayed entries. */
   get updates(): UpdateQueue<Model, Msg> {
     return this.queue

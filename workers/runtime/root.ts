@@ -325,7 +325,10 @@ export class RootRuntime<Model, Msg, R> {
   private receiveEvent(data: Extract<ToWorker, { t: "event" }>): void {
     this.scheduler.eventSeq = data.seq
     // The screen shows the past: its handlers would act on a model that is not the present.
-    if (this.state.traveling) return
+    if (this.state.traveling) {
+      this.markAnswered()
+      return
+    }
     const msgs: unknown[] = []
     try {
       if (collectEventMessages(this.renderer.ctx, data.path, data.event, msgs)) this.scheduler.forceRender()
@@ -483,6 +486,14 @@ export class RootRuntime<Model, Msg, R> {
     this.requestRender()
   }
 
+  /**
+   * Tells a page waiting in an event handler (ring option `answerWaitMs`) that every event
+   * it sent so far is answered: no Sync message waits, so each one's commit is published.
+   */
+  private markAnswered(): void {
+    if (this.ring !== null && !this.scheduler.syncPending) this.ring.answered(this.scheduler.eventSeq)
+  }
+
   private requestRender(): void {
     const resume = this.resumeLoop
     if (resume === null) {
@@ -563,6 +574,7 @@ export class RootRuntime<Model, Msg, R> {
               break
           }
           root.reportUpdateErrors()
+          if (step.kind !== "yield") root.markAnswered()
         }
       }
     })
