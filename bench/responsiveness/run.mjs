@@ -51,6 +51,7 @@ const LIBRARIES = [
   { name: "react-transition", server: "peers", path: "react-transition/", about: "React 19, ticks in startTransition" },
   { name: "shuttle-default", server: "shuttle", path: "lanes/?lane=default", isolated: true, about: "Shuttle, ticks in the Default lane; page cross-origin isolated, commits through the shared ring" },
   { name: "shuttle-transition", server: "shuttle", path: "lanes/?lane=transition", isolated: true, about: "Shuttle, ticks in the Transition lane; page cross-origin isolated, commits through the shared ring" },
+  { name: "shuttle-transition-nowait", server: "shuttle", path: "lanes/?lane=transition&answerWaitMs=0", isolated: true, about: "as shuttle-transition, but a keystroke's handler does not wait for its echo (answerWaitMs 0): the echo is applied when the ring is next drained" },
   { name: "shuttle-default-noiso", server: "shuttle", path: "lanes/?lane=default&isolation=off", isolated: false, about: "Shuttle, ticks in the Default lane; page not isolated, every commit by message" },
   { name: "shuttle-transition-noiso", server: "shuttle", path: "lanes/?lane=transition&isolation=off", isolated: false, about: "Shuttle, ticks in the Transition lane; page not isolated, every commit by message" }
 ]

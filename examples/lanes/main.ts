@@ -28,7 +28,10 @@ if (container === null) throw new Error("index.html must contain an element with
 const commits: CommitStats[] = []
 let remaining = 0
 let finished: (() => void) | null = null
+// ?answerWaitMs=0 (benchmarks): the keystroke's handler does not wait for the echo.
+const answerWaitMs = params.has("answerWaitMs") ? Number(params.get("answerWaitMs")) : undefined
 const root = createRoot(container, new Worker(new URL("./app.worker.tsx", import.meta.url), { type: "module" }), {
+  ...(answerWaitMs === undefined ? {} : { answerWaitMs }),
   onCommit(commit) {
     commits.push(commit)
     if (commit.laneName !== lane || remaining === 0) return

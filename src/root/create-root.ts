@@ -126,8 +126,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     const discrete = eventLane(event.type, tuning.settings.eventLanes) === LANE_SYNC
     // The user acts: heavy commits wait until input is quiet (the worker voids the credit too).
     if (discrete) credits.inputSent()
-    // A discrete event's answer is awaited briefly (answerWaitMs), to show in the next frame.
-    const answered = discrete && pipeline.awaitAnswer(seq, tuning.answerWaitMs)
+    // Text entry's answer is awaited briefly (answerWaitMs), to show with the typed character.
+    const answered = discrete && tuning.answerWaitEvents.has(event.type) && pipeline.awaitAnswer(seq, tuning.answerWaitMs)
     // Whatever the ring holds is applied now, not after the frames and input queued before
     // its message; an answer not there yet is polled for at the next frames. (After
     // noteInput: a commit rendered before this keystroke must not set the input's value.)

@@ -23,13 +23,23 @@ export interface LaneTuning {
    */
   readonly inputQuietMs?: number
   /**
-   * On a cross-origin isolated page (the commit ring), a discrete event's handler waits up
-   * to this long, ms, for the worker's answer and applies it before returning, so it shows
-   * in the next frame, as a handler that changed the DOM itself would. Past it, the answer
-   * is applied when it comes. 0: never wait. Default 4.
+   * On a cross-origin isolated page (the commit ring), the handler of a discrete event
+   * listed in `answerWaitEvents` waits up to this long, ms, for the worker's answer and
+   * applies it before returning, so it shows in the frame that shows the browser's own
+   * response (the typed character), as a handler that changed the DOM itself would. Past
+   * it, the answer is applied when it comes. 0: never wait. Default 4.
    */
   readonly answerWaitMs?: number
+  /**
+   * The DOM event types whose handler waits for its answer (`answerWaitMs`). Default: text
+   * entry (`input`, `beforeinput`, `keydown`, `keypress`, `keyup`, `compositionend`); add
+   * `click` to have clicks wait too (each waits up to `answerWaitMs` of main-thread time).
+   */
+  readonly answerWaitEvents?: readonly string[]
 }
+
+/** Text entry: the events whose answer the user watches beside the typed character. */
+export const DEFAULT_ANSWER_WAIT_EVENTS: readonly string[] = ["input", "beforeinput", "keydown", "keypress", "keyup", "compositionend"]
 
 export const DEFAULT_FRAME_BUDGET_MS = 8
 export const DEFAULT_INPUT_QUIET_MS = 200
@@ -40,6 +50,7 @@ export interface ResolvedTuning {
   readonly frameBudgetMs: number
   readonly inputQuietMs: number
   readonly answerWaitMs: number
+  readonly answerWaitEvents: ReadonlySet<string>
 }
 
 export function defaultTuning(): ResolvedTuning {
@@ -47,7 +58,8 @@ export function defaultTuning(): ResolvedTuning {
     settings: { lanes: DEFAULT_LANES, eventLanes: {} },
     frameBudgetMs: DEFAULT_FRAME_BUDGET_MS,
     inputQuietMs: DEFAULT_INPUT_QUIET_MS,
-    answerWaitMs: DEFAULT_ANSWER_WAIT_MS
+    answerWaitMs: DEFAULT_ANSWER_WAIT_MS,
+    answerWaitEvents: new Set(DEFAULT_ANSWER_WAIT_EVENTS)
   }
 }
 
@@ -89,7 +101,15 @@ export function resolveTuning(current: ResolvedTuning, tuning: LaneTuning): Reso
   const frameBudgetMs = tuning.frameBudgetMs === undefined ? current.frameBudgetMs : milliseconds("frameBudgetMs", tuning.frameBudgetMs, false)
   const inputQuietMs = tuning.inputQuietMs === undefined ? current.inputQuietMs : milliseconds("inputQuietMs", tuning.inputQuietMs, false)
   const answerWaitMs = tuning.answerWaitMs === undefined ? current.answerWaitMs : milliseconds("answerWaitMs", tuning.answerWaitMs, false)
-  return { settings: { lanes, eventLanes }, frameBudgetMs, inputQuietMs, answerWaitMs }
+  let answerWaitEvents = current.answerWaitEvents
+  if (tuning.answerWaitEvents !== undefined) {
+    const types: unknown = tuning.answerWaitEvents
+    if (!Array.isArray(types) || !types.every((type) => typeof type === "string")) {
+      throw new InvalidOptionError("answerWaitEvents", types, "an array of DOM event types, e.g. [\"input\", \"keydown\"]")
+    }
+    answerWaitEvents = new Set(types as string[])
+  }
+  return { settings: { lanes, eventLanes }, frameBudgetMs, inputQuietMs, answerWaitMs, answerWaitEvents }
 }
 
 function milliseconds(field: string, value: unknown, infinityAllowed: boolean): number {

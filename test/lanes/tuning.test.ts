@@ -30,6 +30,19 @@ describe("lane tuning", () => {
     expect(fieldOf(() => resolveTuning(base, { lanes: { sync: { slice: 1 } as never } }))).toBe("lanes.sync.slice")
     expect(fieldOf(() => resolveTuning(base, { eventLanes: { click: "fast" as never } }))).toBe("eventLanes.click")
     expect(fieldOf(() => resolveTuning(base, { frameBudgetMs: Number.POSITIVE_INFINITY }))).toBe("frameBudgetMs")
+    expect(fieldOf(() => resolveTuning(base, { answerWaitMs: -1 }))).toBe("answerWaitMs")
+    expect(fieldOf(() => resolveTuning(base, { answerWaitEvents: "click" as never }))).toBe("answerWaitEvents")
+    expect(fieldOf(() => resolveTuning(base, { answerWaitEvents: ["click", 3] as never }))).toBe("answerWaitEvents")
+  })
+
+  it("waits for text entry's answer by default (4 ms); answerWaitEvents replaces the list", () => {
+    const base = defaultTuning()
+    expect(base.answerWaitMs).toBe(4)
+    expect([...base.answerWaitEvents].sort()).toEqual(["beforeinput", "compositionend", "input", "keydown", "keypress", "keyup"])
+    const clicks = resolveTuning(base, { answerWaitEvents: ["click"], answerWaitMs: 2 })
+    expect([...clicks.answerWaitEvents]).toEqual(["click"])
+    expect(clicks.answerWaitMs).toBe(2)
+    expect(resolveTuning(clicks, { frameBudgetMs: 4 }).answerWaitEvents).toBe(clicks.answerWaitEvents)
   })
 
   it("merges partial tuning and keeps the rest", () => {
