@@ -122,7 +122,10 @@ export function patch(ctx: RenderContext, old: VNode, next: VNode, parent: numbe
     case VNODE_TEXT:
       next.id = old.id
       ctx.nodes[old.id] = next
-      if (next.text !== old.text) ctx.writer.setText(old.id, ctx.strings.intern(next.text, ctx.writer))
+      if (next.text !== old.text) {
+        ctx.strings.noteDrop()
+        ctx.writer.setText(old.id, ctx.strings.intern(next.text, ctx.writer))
+      }
       break
     case VNODE_FRAGMENT:
       next.id = FRAGMENT_IN_USE

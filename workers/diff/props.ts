@@ -143,6 +143,8 @@ function setProp(ctx: RenderContext, vnode: VNode, name: string, previous: unkno
   const writer = ctx.writer
   const strings = ctx.strings
   const id = vnode.id
+  // A value replaced or removed: its string may be unused now (string-table sweep).
+  if (previous !== undefined && previous !== null) strings.noteDrop()
   if (isEventName(name)) {
     if (typeof value === "string") throw new UnsafePropError({ prop: name, value, tag: String(vnode.type) })
     const type = eventType(name)

@@ -100,6 +100,7 @@ export class Renderer {
     const next = this.next!
     // Nodes on screen after this commit: what the main thread holds, plus this commit's news.
     const liveNodes = ctx.ids.live + ctx.ids.pendingDelta
+    if (ctx.ids.releasedNow.length > 0) ctx.strings.noteDrop()
     if (ctx.strings.needsSweep(liveNodes)) {
       ctx.strings.beginMark()
       for (let i = 0; i < next.length; i++) markTree(ctx, next[i])

@@ -18,6 +18,8 @@ export class StringTable {
   private readonly definedNow: string[] = []
   private liveAfterSweep = 0
   private nodesAtSweep = 0
+  /** Since the last sweep, a node was released or a value replaced: some string may be unused. */
+  private dropped = false
   /**
    * The root's templates, which are rolled back with the strings: a savepoint's string mark
    * also covers the templates defined since (one mark for both definition tables).
@@ -68,12 +70,22 @@ export class StringTable {
   }
 
   /**
-   * Sweep when the table has doubled since the last sweep, or when the view has shrunk to
-   * under half the nodes it had then (a cleared list leaves its strings unused).
+   * A string may have lost its last user: a node was released, or a text or prop value
+   * replaced. Until then every string in the table is in use, so no sweep is needed.
+   */
+  noteDrop(): void {
+    this.dropped = true
+  }
+
+  /**
+   * Sweep when the view has shrunk to under half the nodes it had at the last sweep (a
+   * cleared list leaves its strings unused), or when the table has doubled since and
+   * something was dropped meanwhile. Commits that only add (creating 1,000 rows after a
+   * clear) define many strings but leave none unused: they need no mark of the whole tree.
    */
   needsSweep(liveNodes: number): boolean {
     if (this.ids.size <= MIN_SWEEP_SIZE) return false
-    return this.ids.size > 2 * this.liveAfterSweep || liveNodes < this.nodesAtSweep / 2
+    return liveNodes < this.nodesAtSweep / 2 || (this.dropped && this.ids.size > 2 * this.liveAfterSweep)
   }
 
   /** Starts a mark phase; call `mark` for every string the live tree uses, then `sweep`. */
@@ -104,6 +116,7 @@ export class StringTable {
     for (let i = 0; i < freed.length; i++) this.free.push(freed[i])
     this.liveAfterSweep = this.ids.size
     this.nodesAtSweep = liveNodes
+    this.dropped = false
     return freed
   }
 }

@@ -12,8 +12,9 @@ import type { StringTable } from "./string-table.ts"
  * A subtree can be a template when it is "static in shape": HTML elements and texts only
  * (no components or fragments, no svg/math), unkeyed children, props that become only
  * attributes and events (no DOM properties, no style object). Its shape key holds tags,
- * attribute names and values, event types and flags, and the child structure; text
- * content is left out, since texts are slots filled by each clone.
+ * attribute names and values, event types and flags, and the child structure (as tokens,
+ * compared whole, found by a hash); text content is left out, since texts are slots filled
+ * by each clone.
  *
  * A shape becomes a template the second time the root mounts it (one-off subtrees cost a
  * key walk and nothing on the wire); a root keeps its templates for its life, at most
@@ -45,15 +46,31 @@ export interface TemplateInfo {
   readonly hasEvents: boolean
 }
 
+/** A shape seen or defined: its tokens (see `TemplateTable.shapeOf`), and its template once defined. */
+interface Shape {
+  readonly tokens: readonly unknown[]
+  info: TemplateInfo | null
+}
+
+/** Structure tokens of a shape; strings (tags, names, values, types) and counts go between them. */
+const SHAPE_TEXT = -1
+const SHAPE_ELEMENT = -2
+const SHAPE_ATTR = -3
+const SHAPE_EVENT = -4
+
 export class TemplateTable {
   enabled: boolean
   /** Above 0 while mounting the inside of a shape that was tried already. */
   suppressed = 0
-  private readonly seen = new Map<string, number>()
-  private readonly defined = new Map<string, TemplateInfo>()
-  /** Keys defined in the open commit, in order (rolled back with the strings, see StringTable). */
-  private readonly definedNow: string[] = []
-  /** Scratch of the last key walk. */
+  /** Shapes by hash (a list: different shapes may share a hash), seen once or defined. */
+  private readonly shapes = new Map<number, Shape[]>()
+  /** Shapes seen once and not defined, at most SEEN_LIMIT. */
+  private seenCount = 0
+  private definedCount = 0
+  /** Shapes defined in the open commit, in order (rolled back with the strings, see StringTable). */
+  private readonly definedNow: Shape[] = []
+  /** Scratch of the last shape walk: its tokens, and what it counted. */
+  private readonly tokens: unknown[] = []
   private nodes = 0
   private texts = 0
   private events = 0
@@ -69,7 +86,7 @@ export class TemplateTable {
 
   /** Templates defined (sent or in the open commit). */
   get size(): number {
-    return this.defined.size
+    return this.definedCount
   }
 
   /**
@@ -80,27 +97,35 @@ export class TemplateTable {
     this.nodes = 0
     this.texts = 0
     this.events = 0
-    const key = this.keyOf(vnode)
-    if (key === null || this.nodes < TEMPLATE_MIN_NODES) {
+    this.tokens.length = 0
+    if (!this.shapeOf(vnode) || this.nodes < TEMPLATE_MIN_NODES) {
       this.lastAnswer = TEMPLATE_NOT_SHAPE
       return null
     }
-    const known = this.defined.get(key)
-    if (known !== undefined) return known
+    const hash = hashTokens(this.tokens)
+    let bucket = this.shapes.get(hash)
+    const shape = bucket === undefined ? null : this.find(bucket)
+    if (shape !== null && shape.info !== null) return shape.info
     this.lastAnswer = TEMPLATE_NOT_YET
-    const seen = this.seen.get(key)
-    if (seen === undefined) {
-      if (this.seen.size < SEEN_LIMIT) this.seen.set(key, 1)
+    if (shape === null) {
+      if (this.seenCount >= SEEN_LIMIT) return null
+      if (bucket === undefined) {
+        bucket = []
+        this.shapes.set(hash, bucket)
+      }
+      bucket.push({ tokens: this.tokens.slice(), info: null })
+      this.seenCount++
       return null
     }
-    if (this.defined.size >= MAX_TEMPLATES) return null
-    this.seen.delete(key)
-    const info: TemplateInfo = { id: this.defined.size, nodeCount: this.nodes, textCount: this.texts, hasEvents: this.events > 0 }
+    if (this.definedCount >= MAX_TEMPLATES) return null
+    const info: TemplateInfo = { id: this.definedCount, nodeCount: this.nodes, textCount: this.texts, hasEvents: this.events > 0 }
     this.body.length = 0
     this.encode(vnode, writer, strings)
     writer.defineTemplate(info.id, this.body, this.body.length)
-    this.defined.set(key, info)
-    this.definedNow.push(key)
+    shape.info = info
+    this.seenCount--
+    this.definedCount++
+    this.definedNow.push(shape)
     return info
   }
 
@@ -116,24 +141,50 @@ export class TemplateTable {
     return this.definedNow.length
   }
 
-  /** Forgets the templates defined after the mark (their DEFINE_TEMPLATE ops were rewound). Ids are dense, so the last ones go. */
+  /**
+   * Forgets the templates defined after the mark (their DEFINE_TEMPLATE ops were rewound):
+   * their shapes count as seen once again. Ids are dense, so the last ones go.
+   */
   rewind(mark: number): void {
-    for (let i = this.definedNow.length - 1; i >= mark; i--) this.defined.delete(this.definedNow[i])
+    for (let i = this.definedNow.length - 1; i >= mark; i--) {
+      this.definedNow[i].info = null
+      this.definedCount--
+      this.seenCount++
+    }
     this.definedNow.length = mark
   }
 
-  /** The shape key of a subtree, or null if it cannot be a template. Counts nodes, texts and events. */
-  private keyOf(vnode: VNode): string | null {
-    if (++this.nodes > TEMPLATE_MAX_NODES) return null
+  /** The shape in `bucket` whose tokens are the last walk's, or null. */
+  private find(bucket: readonly Shape[]): Shape | null {
+    const tokens = this.tokens
+    for (let i = 0; i < bucket.length; i++) {
+      const known = bucket[i].tokens
+      if (known.length !== tokens.length) continue
+      let j = 0
+      while (j < tokens.length && known[j] === tokens[j]) j++
+      if (j === tokens.length) return bucket[i]
+    }
+    return null
+  }
+
+  /**
+   * Walks a subtree into `tokens` (tags, attribute names and values, event types and
+   * flags, the child structure; text content left out, texts are slots); false if it cannot
+   * be a template. Counts nodes, texts and events. The tokens are compared whole, so two
+   * different shapes never match, whatever their hashes.
+   */
+  private shapeOf(vnode: VNode): boolean {
+    if (++this.nodes > TEMPLATE_MAX_NODES) return false
+    const tokens = this.tokens
     if (vnode.kind === VNODE_TEXT) {
       this.texts++
-      return "#"
+      tokens.push(SHAPE_TEXT)
+      return true
     }
-    if (vnode.kind !== VNODE_ELEMENT) return null
+    if (vnode.kind !== VNODE_ELEMENT) return false
     const tag = vnode.type as string
-    if (tag === "svg" || tag === "math") return null
-    // Lengths before names and values: no two different shapes give the same key.
-    let key = "<" + tag.length + ":" + tag
+    if (tag === "svg" || tag === "math") return false
+    tokens.push(SHAPE_ELEMENT, tag)
     let attrs = 0
     let events = 0
     const props = vnode.props
@@ -141,12 +192,12 @@ export class TemplateTable {
       const value = props[name]
       if (isEventName(name)) {
         // A string handler throws on the plain path (UnsafePropError): let it.
-        if (typeof value === "string") return null
+        if (typeof value === "string") return false
         const type = eventType(name)
         if (type !== null && isHandler(value)) {
           this.events++
           events++
-          key += "@" + type.length + ":" + type + eventFlags(value)
+          tokens.push(SHAPE_EVENT, type, eventFlags(value))
         }
         continue
       }
@@ -156,25 +207,23 @@ export class TemplateTable {
         attr = "class"
         text = classString(value)
       } else if (name === "style") {
-        if (typeof value === "object" && value !== null) return null
+        if (typeof value === "object" && value !== null) return false
         text = typeof value === "string" && value !== "" ? value : null
-      } else if (PROPERTIES.has(name)) return null
+      } else if (PROPERTIES.has(name)) return false
       else text = attrText(value)
-      if (text !== null && ++attrs > 0xff) return null
-      if (text !== null) key += "=" + attr.length + ":" + attr + text.length + ":" + text
+      if (text === null) continue
+      if (++attrs > 0xff) return false
+      tokens.push(SHAPE_ATTR, attr, text)
     }
-    if (events > 0xff) return null
+    if (events > 0xff) return false
     const children = vnode.children
-    if (children.length === 0) return key + ">"
-    key += "("
+    tokens.push(children.length)
     for (let i = 0; i < children.length; i++) {
       // Keyed children: the plain path checks their keys for duplicates.
-      if (children[i].key !== null) return null
-      const child = this.keyOf(children[i])
-      if (child === null) return null
-      key += child
+      if (children[i].key !== null) return false
+      if (!this.shapeOf(children[i])) return false
     }
-    return key + ")"
+    return true
   }
 
   /** Appends the DEFINE_TEMPLATE body of a subtree whose key walk succeeded (opcodes.ts). */
@@ -216,6 +265,22 @@ export class TemplateTable {
     const children = vnode.children
     for (let i = 0; i < children.length; i++) this.encode(children[i], writer, strings)
   }
+}
+
+/** A hash of shape tokens (numbers and strings), to find a shape's list in the table. */
+function hashTokens(tokens: readonly unknown[]): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]
+    if (typeof token === "number") {
+      hash = Math.imul(hash ^ (token & 0xffff), 16777619)
+      continue
+    }
+    const text = token as string
+    hash = Math.imul(hash ^ text.length, 16777619)
+    for (let j = 0; j < text.length; j++) hash = Math.imul(hash ^ text.charCodeAt(j), 16777619)
+  }
+  return hash >>> 0
 }
 
 /** An attribute's text as the plain path sets it (props.ts attrValue): null when absent. */
