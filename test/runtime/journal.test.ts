@@ -4,7 +4,7 @@ import { InvalidOptionError } from "../../protocol/errors.ts"
 import { LANE_COUNT, LANE_DEFAULT, LANE_SYNC, LANE_TRANSITION } from "../../protocol/lanes.ts"
 import type { FromWorker } from "../../protocol/messages.ts"
 import { RecoveryLog, resolveRecovery } from "../../src/root/recovery.ts"
-import { type JournalClock, replayInto, RootJournal, SNAPSHOT_INTERVAL_MS } from "../../workers/runtime/journal.ts"
+import { type JournalClock, replayInto, RootJournal, SNAPSHOT_DELAY_MS, SNAPSHOT_INTERVAL_MS } from "../../workers/runtime/journal.ts"
 import { withCommand } from "../../workers/program.ts"
 import { UpdateQueue } from "../../workers/runtime/update-queue.ts"
 
@@ -274,6 +274,7 @@ describe("snapshot and journal", () => {
     const snapshots = outbox.filter((m) => m.t === "snapshot")
     // 1,000 ms of commits: the first commit's snapshot, then one per 250 ms.
     expect(snapshots.length).toBe(1 + Math.floor(1000 / SNAPSHOT_INTERVAL_MS))
+    // None was taken before the commit that made it due was posted: each came from a timer.
     clock.advance(SNAPSHOT_INTERVAL_MS)
     const last = outbox.filter((m) => m.t === "snapshot").at(-1) as Extract<FromWorker, { t: "snapshot" }>
     expect(last.model).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
@@ -366,5 +367,26 @@ describe("the recover option", () => {
     }
     expect(thrown).toBeInstanceOf(InvalidOptionError)
     expect((thrown as InvalidOptionError).field).toBe(field)
+  })
+})
+
+describe("snapshots off the commit path", () => {
+  it("a snapshot that falls due at a commit comes SNAPSHOT_DELAY_MS later, not before the commit is posted", () => {
+    const clock = new HandClock()
+    const outbox: FromWorker[] = []
+    const worker = startWorker(clock, outbox)
+    worker.queue.commit(worker.queue.fold(LANE_SYNC))
+    outbox.length = 0
+    clock.advance(SNAPSHOT_INTERVAL_MS * 2)
+    worker.queue.push(1, LANE_DEFAULT, clock.now())
+    worker.journal.record(1, LANE_DEFAULT, true)
+    worker.queue.commit(worker.queue.fold(LANE_DEFAULT))
+    // Due (the interval is long over), yet only the journal goes before the commit.
+    expect(outbox.map((m) => m.t)).toEqual(["journal"])
+    clock.advance(SNAPSHOT_DELAY_MS - 1)
+    expect(outbox.map((m) => m.t)).toEqual(["journal"])
+    clock.advance(1)
+    expect(outbox.map((m) => m.t)).toEqual(["journal", "snapshot"])
+    expect(outbox[1]).toMatchObject({ model: [1], dispatches: 1 })
   })
 })

@@ -3,6 +3,12 @@ import type { FromWorker, JournalEntry, JournalMark, ReplayEntry } from "../../p
 
 /** Snapshots are structured clones of the whole model: at most one per this many ms. */
 export const SNAPSHOT_INTERVAL_MS = 250
+/**
+ * A snapshot that falls due (after the first) is taken this long after the commit that made
+ * it due, not before that commit is posted: cloning the model (a few ms for a 1,000-row table, in the
+ * worker and again on the page) then never delays a commit nor lands with it.
+ */
+export const SNAPSHOT_DELAY_MS = 100
 
 /** Where the journal posts (the root's data port). */
 export interface JournalPort {
@@ -45,7 +51,8 @@ const realClock: JournalClock = {
  * - Every commit posts a mark: which pending messages it settled (shown, so their
  *   commands ran, or rejected by a view that threw).
  * - A snapshot is the queue's base model (every settled message folded in dispatch
- *   order), taken after the first commit and then at most every SNAPSHOT_INTERVAL_MS,
+ *   order), taken at the first commit and then at most every SNAPSHOT_INTERVAL_MS, at
+ *   least SNAPSHOT_DELAY_MS after the commit that made it due (never on a commit's path),
  *   with a trailing one when activity stops. It lets the main thread drop what it covers.
  *
  * Positions are absolute queue positions (UpdateQueue.pushed / settledTotal); the queue's
@@ -117,9 +124,10 @@ export class RootJournal {
   /** The base model was replaced (a restore, an import): snapshot it now, whatever was settled. */
   refresh(): void {
     if (this.stopped) return
-    this.lastSnapshotSettled = -1
-    this.lastSnapshotAt = Number.NEGATIVE_INFINITY
-    this.maybeSnapshot()
+    if (this.timer !== null) this.clock.clearTimer(this.timer)
+    this.timer = null
+    // At once: until the main thread has it, a crash would restart from the replaced model.
+    this.snapshot()
   }
 
   /** Stops journaling and cancels the trailing snapshot (the root is closing). */
@@ -151,16 +159,23 @@ export class RootJournal {
     return low - 1
   }
 
+  /** Takes the first snapshot now; sets the timer of the next one, if one is due and none is set. */
   private maybeSnapshot(): void {
-    if (this.stopped || this.queue.settledTotal === this.lastSnapshotSettled) return
-    const wait = this.lastSnapshotAt + SNAPSHOT_INTERVAL_MS - this.clock.now()
-    if (wait <= 0) this.snapshot()
-    else if (this.timer === null) {
-      this.timer = this.clock.setTimer(wait, () => {
-        this.timer = null
-        this.maybeSnapshot()
-      })
+    if (this.stopped || this.timer !== null || this.queue.settledTotal === this.lastSnapshotSettled) return
+    // The first one at once: recovery and persistence have a model from the first commit on,
+    // and a model that cannot be cloned is reported then.
+    if (this.lastSnapshotAt === Number.NEGATIVE_INFINITY) {
+      this.snapshot()
+      return
     }
+    const wait = Math.max(SNAPSHOT_DELAY_MS, this.lastSnapshotAt + SNAPSHOT_INTERVAL_MS - this.clock.now())
+    this.timer = this.clock.setTimer(wait, this.onSnapshotDue)
+  }
+
+  /** Bound once: the snapshot timer's callback. */
+  private readonly onSnapshotDue = (): void => {
+    this.timer = null
+    if (!this.stopped && this.queue.settledTotal !== this.lastSnapshotSettled) this.snapshot()
   }
 
   private snapshot(): void {
