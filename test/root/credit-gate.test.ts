@@ -75,6 +75,26 @@ describe("credit gate", () => {
     expect(t.ids).toEqual([1, 2, 3])
   })
 
+  it("offerAfterRender grants from a task queued now (after the frame being made), and not if input came first", () => {
+    const t = setup()
+    t.gate.offer()
+    t.gate.received(info(LANE_TRANSITION, 1))
+    // The commit that spent it is applied in a frame callback: no grant in that task.
+    t.gate.offerAfterRender()
+    expect(t.ids).toEqual([1])
+    vi.advanceTimersByTime(0)
+    expect(t.ids).toEqual([1, 2])
+
+    // A key handled after the frame, before the queued task: that task finds input not quiet.
+    t.gate.received(info(LANE_TRANSITION, 2))
+    t.gate.offerAfterRender()
+    t.sendEvent()
+    vi.advanceTimersByTime(0)
+    expect(t.ids).toEqual([1, 2])
+    vi.advanceTimersByTime(100)
+    expect(t.ids).toEqual([1, 2, 3])
+  })
+
   it("grants nothing while a commit waits to be applied", () => {
     const t = setup()
     t.setQueued(1)
