@@ -136,10 +136,10 @@ export class ResourceCache {
  * when the first effect starts, and closed when the component is unmounted.
  */
 export class ComponentInstance implements ComponentSelf {
-  /** Keys whose effects were started. */
-  readonly started = new Set<string>()
-  /** Resources this component read. */
-  readonly reads = new Set<Resource>()
+  /** Keys whose effects were started; made on the first (most components have none, and a list may hold thousands). */
+  private started: Set<string> | null = null
+  /** Resources this component read; made on the first. */
+  private reads: Set<Resource> | null = null
   /** The nearest component above, to mark it when something below must re-render. */
   parent: ComponentInstance | null = null
   /** This component must re-render even if its props are equal (a resource settled, a retry). */
@@ -192,12 +192,32 @@ export class ComponentInstance implements ComponentSelf {
 
   /** Unmounted: drop the resources only it read. */
   releaseResources(): void {
-    for (const resource of this.reads) resource.release(this)
-    this.reads.clear()
+    const reads = this.reads
+    if (reads === null) return
+    this.reads = null
+    for (const resource of reads) resource.release(this)
+  }
+
+  /** Records a resource this component read (committed with its render). */
+  addRead(resource: Resource): void {
+    ;(this.reads ??= new Set()).add(resource)
   }
 
   mount(key: string, effect: Effect.Effect<unknown, unknown, any>): void {
-    if (!this.started.has(key)) this.queue.push(this, key, effect)
+    if (this.started === null || !this.started.has(key)) this.queue.push(this, key, effect)
+  }
+
+  /** Marks effect `key` started; false if it was already. */
+  markStarted(key: string): boolean {
+    const started = (this.started ??= new Set())
+    if (started.has(key)) return false
+    started.add(key)
+    return true
+  }
+
+  /** Forgets which effects were started (a hot swap restarts them all). */
+  forgetStarted(): void {
+    this.started = null
   }
 
   dispatch(msg: unknown): void {
@@ -276,7 +296,7 @@ export class PendingEffects {
       const resource = reads[i + 1] as Resource
       if (instance.unmounted) continue
       resource.readers.add(instance)
-      instance.reads.add(resource)
+      instance.addRead(resource)
     }
   }
 }

@@ -394,7 +394,7 @@ export class RootRuntime<Model, Msg, R> {
       for (const instance of collectInstances(root.renderer.current)) {
         if (instance.scope !== null) yield* Scope.close(instance.scope as Scope.Closeable, Exit.void)
         instance.scope = null
-        instance.started.clear()
+        instance.forgetStarted()
       }
       root.renderer.ctx.resources.interruptAll()
       root.program = program
@@ -599,8 +599,7 @@ export class RootRuntime<Model, Msg, R> {
       for (let i = 0; i < effects.length; i += 3) {
         const instance = effects[i] as ComponentInstance
         const key = effects[i + 1] as string
-        if (instance.unmounted || instance.started.has(key)) continue
-        instance.started.add(key)
+        if (instance.unmounted || !instance.markStarted(key)) continue
         if (instance.scope === null) instance.scope = yield* Scope.fork(root.scope)
         const effect = effects[i + 2] as Effect.Effect<unknown, unknown, R>
         yield* Effect.forkIn(root.runEffect(instance, effect), instance.scope as Scope.Closeable)
