@@ -51,14 +51,14 @@ export function Fragment(props: { children?: Child }): Child {
 }
 
 /** Shared by `h` and the JSX runtime: `children` is the raw child or list, as JSX passes it. */
-export function createNode(type: string | Component | typeof Fragment, props: Props, children: Child | undefined): VNode {
-  let key: Key | null = null
+export function createNode(type: string | Component | typeof Fragment, props: Props, children: Child | undefined, jsxKey?: Key): VNode {
+  let key: Key | null = jsxKey ?? null
   let rest = props
   if (props.key !== undefined || props.children !== undefined) {
-    const { key: k, children: c, ...others } = props as Props & { key?: Key; children?: Child }
-    key = k ?? null
-    if (children === undefined) children = c
-    rest = others
+    const given = props as Props & { key?: Key; children?: Child }
+    if (given.key !== undefined && jsxKey === undefined) key = given.key ?? null
+    if (children === undefined) children = given.children
+    rest = withoutKeyAndChildren(props)
   }
   if (type === Fragment) return createVNode(VNODE_FRAGMENT, null, key, EMPTY_PROPS, normalizeChildren(children, "fragment"), "")
   if (typeof type === "function") {
@@ -69,6 +69,13 @@ export function createNode(type: string | Component | typeof Fragment, props: Pr
 }
 
 /** Flattens arrays, turns text and numbers into text vnodes and drops null, undefined and booleans. */
+/** A copy of `props` without `key` and `children` (a plain loop: cheaper than rest destructuring, once per element with children). */
+function withoutKeyAndChildren(props: Props): Props {
+  const rest: Record<string, unknown> = {}
+  for (const name in props) if (name !== "key" && name !== "children") rest[name] = (props as Record<string, unknown>)[name]
+  return rest as Props
+}
+
 export function normalizeChildren(children: Child | undefined, parent: string): readonly VNode[] {
   if (children === undefined || children === null || typeof children === "boolean") return EMPTY_CHILDREN
   if (!Array.isArray(children)) {

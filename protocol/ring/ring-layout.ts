@@ -13,7 +13,8 @@
  *
  * After creation only `ReadPos` and `AnsweredSeq` change in the control header: the reader
  * stores ReadPos and the writer loads it; the writer stores AnsweredSeq and the reader loads
- * it (the page waits on it for a discrete event's answer, see docs/commit-ring.md). The writer keeps its own position to itself: an entry is published by
+ * it (the page waits on it for a discrete event's answer, see docs/commit-ring.md). The
+ * writer keeps its own position to itself: an entry is published by
  * its Ready word, not by a shared write index. ReadPos has a 64-byte line of its own and
  * the data starts on another, so the reader's stores do not keep stealing the cache line
  * the writer is filling (false sharing).

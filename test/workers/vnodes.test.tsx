@@ -52,4 +52,20 @@ describe("JSX runtime (jsxImportSource: shuttle)", () => {
     expect(a.container.innerHTML).toBe('<ul><li class="item">a</li><li class="item">b</li></ul><p>count: 3</p>')
     expect(a.container.innerHTML).toBe(b.container.innerHTML)
   })
+
+  it("puts the key on the vnode and never in the props, whether given beside the props or spread in them", () => {
+    const Item = (props: { label: string }) => <li>{props.label}</li>
+    const keyed = <Item key="k1" label="x" />
+    expect(keyed.key).toBe("k1")
+    expect(keyed.props).toEqual({ label: "x" })
+    const element = <li key={3} class="c">text</li>
+    expect(element.key).toBe(3)
+    expect(element.props).toEqual({ class: "c" })
+    const spread = { key: "s", title: "t" }
+    const fromSpread = <li {...spread} />
+    expect(fromSpread.key).toBe("s")
+    expect(fromSpread.props).toEqual({ title: "t" })
+    const unkeyed = <li class="c" />
+    expect(unkeyed.key).toBeNull()
+  })
 })
