@@ -237,11 +237,12 @@ function workerHook() {
   }
   // A ring entry (protocol/ring/ring-layout.ts) is [Ready, CommitId, ByteLength, Reserved,
   // patch list…]; the writer stores Ready last (the entry's size in words; 0xffffffff is a
-  // skip marker). Only the worker's ring writer calls Atomics.store on shared memory here.
+  // skip marker). Only the worker's ring writer calls Atomics.store on shared memory here;
+  // below word 32 it stores control words (AnsweredSeq), not entries.
   const store = Atomics.store
   Atomics.store = function (array, index, value) {
     const result = store(array, index, value)
-    if (array instanceof Uint32Array && array.buffer instanceof SharedArrayBuffer && value >= 16 && value !== 0xffffffff) {
+    if (array instanceof Uint32Array && array.buffer instanceof SharedArrayBuffer && index >= 32 && value >= 16 && value !== 0xffffffff) {
       posts.push({ commitId: array[index + 1], eventSeq: array[index + 4 + 10], lane: array[index + 4 + 4], path: "ring", at: performance.timeOrigin + performance.now() })
     }
     return result

@@ -204,7 +204,8 @@ export function installWorkerProbe(): void {
   // Reserved, patch list...]; header words of a patch list (protocol/opcodes.ts): Lane 4, EventSeq 10.
   ;(Atomics as { store: unknown }).store = function (array: Uint32Array, index: number, value: number) {
     const result = (store as (a: Uint32Array, i: number, v: number) => number)(array, index, value)
-    if (array instanceof Uint32Array && array.buffer instanceof SharedArrayBuffer && value !== 0 && value !== 0xffffffff && value >= 16) {
+    // Entries live in the data region (word 32 on); stores below it are control words (AnsweredSeq).
+    if (array instanceof Uint32Array && array.buffer instanceof SharedArrayBuffer && index >= 32 && value !== 0 && value !== 0xffffffff && value >= 16) {
       sent.push({ commitId: array[index + 1], lane: array[index + 4 + 4], eventSeq: array[index + 4 + 10], path: "ring" })
     }
     return result
