@@ -1,4 +1,4 @@
-import { InvalidOptionError, StateError, type StateErrorKind } from "../../protocol/errors.ts"
+import { clause, InvalidOptionError, StateError, type StateErrorKind } from "../../protocol/errors.ts"
 import type { StateRequest, ToWorker } from "../../protocol/messages.ts"
 
 /** A `state` answer from the worker (protocol/messages.ts). */
@@ -32,7 +32,7 @@ export class StateClient {
         sent = this.send({ t: "state", id, request })
       } catch (cause) {
         this.waiting.delete(id)
-        reject(new StateError("HistoryIncompatible", `the ${request.op} request cannot be sent to the worker (${cause instanceof Error ? cause.message : String(cause)}): give plain, structured-cloneable data`, { cause }))
+        reject(new StateError("HistoryIncompatible", `the ${request.op} request cannot be sent to the worker (${clause(cause)}): give plain, structured-cloneable data`, { cause }))
         return
       }
       if (!sent) {

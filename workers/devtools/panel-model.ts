@@ -3,6 +3,7 @@ import { type Command, withCommand } from "../program.ts"
 import type { CommitRecord, DevtoolsRequest, HostMessage, RootSummary, StatsSummary } from "../../src/devtools/expose.ts"
 import type { InspectNodeInfo, InspectTree } from "../../protocol/inspect.ts"
 import type { HistoryEntry, HistoryInfo } from "../../protocol/state.ts"
+import { clause } from "../../protocol/errors.ts"
 import { diffModels, type ModelDiff } from "./model-diff.ts"
 
 /**
@@ -256,7 +257,7 @@ export function makePanelUpdate(send: (request: DevtoolsRequest) => void): (mode
         try {
           file = JSON.parse(model.importText)
         } catch (error) {
-          return { ...model, error: `import: not JSON (${error instanceof Error ? error.message : String(error)})` }
+          return { ...model, error: `import: not JSON (${clause(error)})` }
         }
         if (typeof file !== "object" || file === null || (file as { format?: unknown }).format !== "shuttle-history") {
           return { ...model, error: "import: not a history file (format \"shuttle-history\"; export one from the State tab)" }

@@ -8,6 +8,7 @@ import * as Scope from "effect/Scope"
 import { eventLane, LANE_CONTINUOUS, LANE_DEFAULT, LANE_SYNC, type LaneSettings } from "../../protocol/lanes.ts"
 import type { CommitInfo, FromWorker, MountOptions, RestoreState, ToWorker, WorkerTables } from "../../protocol/messages.ts"
 import type { ErrorBoundaryProps } from "../components/error-boundary.ts"
+import { clause } from "../../protocol/errors.ts"
 import { errorMessage, RenderError } from "../errors.ts"
 import type { ComponentInstance } from "../components/instance.ts"
 import { collectEventMessages } from "./event-handlers.ts"
@@ -34,7 +35,6 @@ export interface DataPort {
 /** Stats of the commit that shows the minimal error view. */
 const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false }
 const FRAME_MS = 16
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** Stats of a commit that renders no new message: a point of the history (time travel), new code (a hot swap). */
 const ASIDE_INFO = ERROR_VIEW_INFO
@@ -96,6 +96,8 @@ export class RootRuntime<Model, Msg, R> {
   private creditId = 0
   /** The commit ring, when the page is cross-origin isolated: commits that fit skip the port's queue. */
   private ring: CommitRingWriter | null = null
+  /** The last event said answered in the ring (markAnswered). */
+  private answeredSeq = 0
   /** Sequence number of the last discrete (Sync-lane) DOM event: a credit granted before it is void. */
   private lastDiscreteEvent = 0
   /** Crash recovery (workers/runtime/journal.ts), when the main thread asked for it. */
@@ -106,7 +108,7 @@ export class RootRuntime<Model, Msg, R> {
   private pendingSwap: Program<Model, Msg, R> | null = null
   /** Set by a hot swap whose new code could not take the model (it restarted from init). */
   private hotWarning: string | null = null
-    /** Running commands: a hot swap interrupts them. */
+  /** Running commands: a hot swap interrupts them. */
   private readonly commandFibers = new Set<Fiber.Fiber<void, never>>()
   private readonly subscriptions: SubscriptionSet<Msg, R>
   private subscriptionWake: ReturnType<typeof setTimeout> | null = null
@@ -408,7 +410,7 @@ export class RootRuntime<Model, Msg, R> {
         root.program = old
         root.scheduler.swapCode(old.update as (model: Model, msg: Msg) => unknown, old.view)
         root.report(new RenderError({ phase: "view", cause }))
-        root.port.postMessage({ t: "hot", ok: false, message: `The new code's view threw (${describe(cause)}); the old code still runs. Fix it and save again.` })
+        root.port.postMessage({ t: "hot", ok: false, message: `The new code's view threw (${clause(cause)}); the old code still runs. Fix it and save again.` })
         return
       } finally {
         root.renderer.ctx.hot = false
@@ -447,14 +449,14 @@ export class RootRuntime<Model, Msg, R> {
     try {
       value = this.state.answer(request)
     } catch (error) {
-      const refusal = error instanceof StateRefusal ? error : new StateRefusal("HistoryUnavailable", `the ${request.op} request failed: ${describe(error)}`)
+      const refusal = error instanceof StateRefusal ? error : new StateRefusal("HistoryUnavailable", `the ${request.op} request failed: ${clause(error)}`)
       this.port.postMessage({ t: "state", id, ok: false, kind: refusal.kind, message: refusal.message, path: refusal.path })
       return
     }
     try {
       this.port.postMessage({ t: "state", id, ok: true, value })
     } catch (cause) {
-      this.port.postMessage({ t: "state", id, ok: false, kind: "HistoryUnavailable", message: `the ${request.op} answer cannot be structured-cloned (${describe(cause)}): keep models and messages plain data`, path: "" })
+      this.port.postMessage({ t: "state", id, ok: false, kind: "HistoryUnavailable", message: `the ${request.op} answer cannot be structured-cloned (${clause(cause)}): keep models and messages plain data`, path: "" })
     }
   }
 
@@ -491,7 +493,11 @@ export class RootRuntime<Model, Msg, R> {
    * it sent so far is answered: no Sync message waits, so each one's commit is published.
    */
   private markAnswered(): void {
-    if (this.ring !== null && !this.scheduler.syncPending) this.ring.answered(this.scheduler.eventSeq)
+    const seq = this.scheduler.eventSeq
+    // After every step: the queue is scanned only when an event came since the last store.
+    if (this.ring === null || seq === this.answeredSeq || this.scheduler.syncPending) return
+    this.answeredSeq = seq
+    this.ring.answered(seq)
   }
 
   private requestRender(): void {

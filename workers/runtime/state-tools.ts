@@ -1,4 +1,4 @@
-import type { StateErrorKind } from "../../protocol/errors.ts"
+import { clause, type StateErrorKind } from "../../protocol/errors.ts"
 import type { StateRequest } from "../../protocol/messages.ts"
 import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
 import { isCommand, type CheckResult, type ProgramChecks } from "../program.ts"
@@ -272,7 +272,7 @@ export class StateTools<Model, Msg> {
       try {
         result = update(model, msgs[i])
       } catch (cause) {
-        throw new StateRefusal("HistoryIncompatible", `update threw on message ${start + i} of the history (${cause instanceof Error ? cause.message : String(cause)})`)
+        throw new StateRefusal("HistoryIncompatible", `update threw on message ${start + i} of the history (${clause(cause)})`)
       }
       if (isCommand(result)) result = result.model
       if (result === undefined) throw new StateRefusal("HistoryIncompatible", `update returned no model for message ${start + i} of the history`)

@@ -4,7 +4,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { StateError } from "../../protocol/errors.ts"
+import { clause, StateError } from "../../protocol/errors.ts"
 import type { CheckResult, Program, ProgramChecks } from "../program.ts"
 
 /**
@@ -131,7 +131,7 @@ function explain(cause: Cause.Cause<Schema.SchemaError>): { readonly path: strin
   const error = Cause.findError(cause)
   if (Result.isSuccess(error)) return firstIssue(error.success.issue)
   const thrown = Cause.squash(cause)
-  return { path: "", message: `The Schema failed: ${thrown instanceof Error ? thrown.message : String(thrown)}` }
+  return { path: "", message: `The Schema failed: ${clause(thrown)}` }
 }
 
 /**
