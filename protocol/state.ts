@@ -7,6 +7,9 @@
  * @since 0.1.0
  */
 
+/** The history's byte cap when `history: true` gives none (8 MiB). */
+export const DEFAULT_HISTORY_BYTES = 8 * 1024 * 1024
+
 /** A root's model at one point, as `root.snapshot()` gives it and `root.restore()` takes it. */
 export interface Snapshot {
   readonly format: "shuttle-snapshot"

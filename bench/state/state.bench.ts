@@ -4,7 +4,8 @@ import type { HistoryFile, Snapshot } from "../../protocol/state.ts"
 import { memoryStorage } from "../../src/state/storage.ts"
 import { PersistWriter, type PersistClock } from "../../src/state/persistence.ts"
 import { StateTools, type StateHost } from "../../workers/runtime/state-tools.ts"
-import { DEFAULT_HISTORY_MAX_BYTES, estimateBytes } from "../../workers/state/history.ts"
+import { DEFAULT_HISTORY_BYTES } from "../../protocol/state.ts"
+import { estimateBytes } from "../../workers/state/history.ts"
 
 /**
  * The state tools' costs (see bench/state/run.mjs for how to run it and what each figure
@@ -137,7 +138,7 @@ const sizes = [{ label: "1 MB", model: makeModel(1 * MiB) }, { label: "10 MB", m
     const wire = serialize(model).byteLength
     const tools = new StateTools<Model, Toggle>(fakeHost(() => model), 0)
     tools.begin(model)
-    const withHistory = new StateTools<Model, Toggle>(fakeHost(() => model), DEFAULT_HISTORY_MAX_BYTES)
+    const withHistory = new StateTools<Model, Toggle>(fakeHost(() => model), DEFAULT_HISTORY_BYTES)
     withHistory.begin(model)
     const taken = tools.answer({ op: "snapshot" }) as Snapshot
     // Checked once before timing: the tools hand out the model itself (no schema), and a restore takes it back.
@@ -202,7 +203,7 @@ const counting = (model: Model, msg: Toggle): Model => {
 }
 
 const caps: { label: string; maxBytes: number }[] = [
-  { label: "8 MiB (default)", maxBytes: DEFAULT_HISTORY_MAX_BYTES },
+  { label: "8 MiB (default)", maxBytes: DEFAULT_HISTORY_BYTES },
   { label: "uncapped (Infinity)", maxBytes: Number.POSITIVE_INFINITY }
 ]
 const historyRows: string[][] = []
@@ -249,9 +250,9 @@ for (const cap of caps) {
   results.push({ figure: "replay", cap: cap.label, access: "jump sequential", calls: steps, meanMs: walkMs / steps, foldsPerCall: walkFolds / steps, callsPerSecond: steps / (walkMs / 1000), messagesFoldedPerSecond: walkFolds / (walkMs / 1000) })
 
   // Export and import of what is held (the page's root.history.export() / import()).
-  if (cap.maxBytes === DEFAULT_HISTORY_MAX_BYTES) {
+  if (cap.maxBytes === DEFAULT_HISTORY_BYTES) {
     const file = structuredClone(tools.answer({ op: "export" })) as HistoryFile
-    const importer = new StateTools<Model, Toggle>(fakeHost(() => base), DEFAULT_HISTORY_MAX_BYTES)
+    const importer = new StateTools<Model, Toggle>(fakeHost(() => base), DEFAULT_HISTORY_BYTES)
     importer.begin(base)
     const timed = await timeTasks("export/import", {
       "export op + structuredClone": () => structuredClone(tools.answer({ op: "export" })),

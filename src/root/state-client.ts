@@ -1,5 +1,6 @@
 import { clause, InvalidOptionError, StateError, type StateErrorKind } from "../../protocol/errors.ts"
 import type { StateRequest, ToWorker } from "../../protocol/messages.ts"
+import { DEFAULT_HISTORY_BYTES } from "../../protocol/state.ts"
 
 /** A `state` answer from the worker (protocol/messages.ts). */
 export type StateAnswer =
@@ -60,7 +61,6 @@ export class StateClient {
 }
 
 /** Default cap of the `history` option: 8 MB. */
-export const DEFAULT_HISTORY_BYTES = 8 * 1024 * 1024
 
 /** Checks the `history` option: off (0), `true` (the default cap) or `{ maxBytes }`. Throws InvalidOptionError naming the field. */
 export function resolveHistory(value: unknown): number {

@@ -69,6 +69,21 @@ describe("hot swap", () => {
     expect(container.querySelector("#count")!.textContent).toBe("v1: 11")
   })
 
+  it("the history replays the messages after a swap with the new update", async () => {
+    const { root, container, served } = mount(makeProgram("v1"), { history: true })
+    root.dispatch({ type: "inc" })
+    await root.flush()
+    served.swap(makeProgram("v1", 10) as never)
+    await until(() => container.querySelector("#count")!.textContent === "v1: 1", "the new code's render")
+    root.dispatch({ type: "inc" })
+    root.dispatch({ type: "inc" })
+    await root.flush()
+    expect(container.querySelector("#count")!.textContent).toBe("v1: 21")
+    const info = await root.history.info()
+    expect(await root.history.modelAt(info.end - 1)).toMatchObject({ count: 21 })
+    expect(await root.history.modelAt(info.end - 2)).toMatchObject({ count: 11 })
+  })
+
   it("a view that throws keeps the old code running and reports it; the next good code swaps in", async () => {
     const errors: ShuttleError[] = []
     const { root, container, served } = mount(makeProgram("v1"), { onError: (error) => errors.push(error) })

@@ -154,7 +154,7 @@ export class LaneScheduler<Model, Msg> {
     const updateMs = this.clock() - updateStart
     for (let i = 0; i < fold.errors.length; i++) this.updateErrors.push(fold.errors[i])
     if (fold.model === this.shown && this.rendered && !this.forced) {
-      this.queue.commit(fold)
+      this.queue.commit(fold, updateMs)
       return { kind: "commit", buffer: null, info: this.info(fold, updateMs, 0, 0, 0, 0, expired, false), commands: fold.commands }
     }
     this.forced = false

@@ -188,8 +188,7 @@ export class RootRuntime<Model, Msg, R> {
         // A stored model refused first: the page keeps it aside until `hashes` says the start is decided.
         const refused = root.persistRefusal
         if (refused !== null) port.postMessage({ t: "state-error", kind: refused.kind, message: refused.message, path: refused.path })
-        const checks = program.checks
-        port.postMessage({ t: "hashes", modelHash: checks?.modelHash ?? "", msgHash: checks?.msgHash ?? "" })
+        port.postMessage({ t: "hashes", ...root.state.hashes() })
         root.renderer.ctx.host = {
           dispatch: (msg) => root.dispatchFromWorker(msg),
           requestRender: () => {

@@ -64,9 +64,9 @@ export class StateTools<Model, Msg> {
     this.history?.reset(model, this.settled)
   }
 
-  /** The root starts from `initial` (its first model): the history starts there. */
+  /** The root starts from `initial` (its first model): the history starts there, replaying through the host's update of the moment (a hot swap replaces it). */
   begin(initial: Model): void {
-    if (this.maxBytes > 0) this.history = new MessageHistory<Model, Msg>(initial, this.host.update as (model: Model, msg: Msg) => Model, { maxBytes: this.maxBytes })
+    if (this.maxBytes > 0) this.history = new MessageHistory<Model, Msg>(initial, (model, msg) => this.host.update(model, msg) as Model, { maxBytes: this.maxBytes })
   }
 
   /** While time travelling the screen shows the past: the root holds live work and drops DOM events. */
@@ -156,7 +156,7 @@ export class StateTools<Model, Msg> {
   }
 
   /** The program's schema hashes ("" without Schemas), as snapshots and history files carry them. */
-  private hashes(): { readonly modelHash: string; readonly msgHash: string } {
+  hashes(): { readonly modelHash: string; readonly msgHash: string } {
     const checks = this.host.checks
     return { modelHash: checks?.modelHash ?? "", msgHash: checks?.msgHash ?? "" }
   }

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "../../protocol/errors.ts"
+import { DEFAULT_HISTORY_BYTES } from "../../protocol/state.ts"
 import { isCommand } from "../program.ts"
 
 /**
@@ -101,7 +102,6 @@ export interface HistoryData<Model, Msg> {
   readonly times: number[]
 }
 
-export const DEFAULT_HISTORY_MAX_BYTES = 8 * 1024 * 1024
 export const DEFAULT_REPLAY_BUDGET_MS = 4
 
 /** Per held message, besides the message itself: its slots in msgs, lanes and times. */
@@ -162,7 +162,7 @@ export class MessageHistory<Model, Msg> {
   private cursorModel: Model | undefined = undefined
 
   constructor(initial: Model, update: (model: Model, msg: Msg) => unknown, options?: HistoryOptions) {
-    const maxBytes = options?.maxBytes ?? DEFAULT_HISTORY_MAX_BYTES
+    const maxBytes = options?.maxBytes ?? DEFAULT_HISTORY_BYTES
     const replayBudgetMs = options?.replayBudgetMs ?? DEFAULT_REPLAY_BUDGET_MS
     if (!(maxBytes >= 0)) throw new InvalidOptionError("maxBytes", maxBytes, "a number of bytes ≥ 0, or Infinity")
     if (!(replayBudgetMs >= 0)) throw new InvalidOptionError("replayBudgetMs", replayBudgetMs, "a number of ms ≥ 0, or Infinity")
