@@ -73,10 +73,10 @@ const CALLS_RUN_PROGRAM = /\brunProgram\s*(<[^;]*?>)?\s*\(/
 const SCRIPT = /\.[cm]?[jt]sx?$/
 
 /** The hot boundary appended to the app's worker module. */
-export const ACCEPT = "\nif (import.meta.hot) import.meta.hot.accept()\n"
+const ACCEPT = "\nif (import.meta.hot) import.meta.hot.accept()\n"
 
 /** True for a module of the app's worker graph that must accept its own updates. */
-export function isProgramModule(id: string, code: string): boolean {
+function isProgramModule(id: string, code: string): boolean {
   const file = id.split("?", 1)[0]!
   if (file.includes("/node_modules/") || file.startsWith("\0") || !SCRIPT.test(file)) return false
   return IMPORTS_WORKER.test(code) && CALLS_RUN_PROGRAM.test(code)

@@ -11,7 +11,7 @@ import {
   type WorkerErrorKind
 } from "../../protocol/errors.ts"
 import { eventLane, LANE_DEFAULT, LANE_NAMES, LANE_SYNC, laneOf } from "../../protocol/lanes.ts"
-import type { ErrorData, RestoreState, ToWorker } from "../../protocol/messages.ts"
+import type { ErrorData, RestoreState, StateRequest, ToWorker } from "../../protocol/messages.ts"
 import { CommitPipeline } from "./commit-pipeline.ts"
 import { CreditGate } from "./credit-gate.ts"
 import { commitRingSupported, createCommitRing } from "../../protocol/ring/ring-layout.ts"
@@ -238,16 +238,19 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       case "unrecoverable":
         if (log !== null) {
           log = null
+          // Nothing is left to save: the writer's source reads the log.
+          writer?.stop()
+          writer = null
           onError(new WorkerError("SnapshotFailed", data.message))
         }
         break
     }
   }
 
-  const startSession = (restore: RestoreState | undefined): void => {
+  const startSession = (restore: RestoreState | undefined, restarted: boolean): void => {
     // A cross-origin isolated page shares a commit ring with each worker it starts.
     const ring = options.ring !== false && commitRingSupported() ? createCommitRing(RING_BYTES) : undefined
-    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, mountTimeoutMs, ring, historyBytes }, owner)
+    const current = new WorkerSession({ source: worker, rootId, lanes: tuning.settings, journal: log !== null, restore, restarted, mountTimeoutMs, ring, historyBytes }, owner)
     session = current
     pipeline.startWorker(current.restored, ring ?? null)
     credits.reset()
@@ -275,7 +278,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     }
     const recoverable = hasFactory && recovery !== null && log !== null && everMounted
     const decision = policy.onFailure(recoverable, () => {
-      if (state === LIVE && log !== null) startSession(log.restoreState())
+      if (state === LIVE && log !== null) startSession(log.restoreState(), true)
     })
     if (decision.restart) {
       const error = new WorkerError(cause.kind, `${cause.reason}. Restarting it from the last snapshot`, { cause: cause.cause })
@@ -316,7 +319,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   }
 
   /** Sends a state request to the running worker (docs/state.md). */
-  const ask = <T>(request: Parameters<StateClient["request"]>[0], action: string): Promise<T> => {
+  const ask = <T>(request: StateRequest, action: string): Promise<T> => {
     if (state === UNMOUNTED) return Promise.reject(new RootUnmountedError(action))
     if (failure !== null) return Promise.reject(failure)
     return stateRequests.request<T>(request, () => new WorkerError("WorkerCrashed", `no worker runs this root right now (it is being restarted), so it cannot ${action}; try again once root.flush() resolves`))
@@ -324,26 +327,21 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
   const history = {
     info: () => ask<HistoryInfo>({ op: "info" }, "read its history"),
     entries: (from: number, to: number) => ask<HistoryEntry[]>({ op: "entries", from, to }, "read its history"),
-    // Resolves once the point (or the present) is on screen: the flush follows the jump's commit.
-    jumpTo: async (index: number) => {
-      await ask<null>({ op: "jump", index }, "travel in its history")
-      await drainNow()
-    },
-    resume: async () => {
-      await ask<null>({ op: "resume" }, "resume")
-      await drainNow()
-    },
+    jumpTo: (index: number) => askThenShow({ op: "jump", index }, "travel in its history"),
+    resume: () => askThenShow({ op: "resume" }, "resume"),
     export: () => ask<HistoryFile>({ op: "export" }, "export its history"),
-    import: async (file: HistoryFile) => {
-      await ask<null>({ op: "import", file }, "import a history")
-      await drainNow()
-    },
+    import: (file: HistoryFile) => askThenShow({ op: "import", file }, "import a history"),
     modelAt: (index: number) => ask<unknown>({ op: "modelAt", index }, "read its history")
   }
   /** Waits until what the worker sent so far is on screen (a flush, which travel cannot hold: it asks after the answer). */
   const drainNow = (): Promise<void> => flushes.request((seq) => post({ t: "flush", seq }))
+  /** A request whose answer is a commit (a jump, a restore): resolves once that commit is on screen. */
+  const askThenShow = async (request: StateRequest, action: string): Promise<void> => {
+    await ask<null>(request, action)
+    await drainNow()
+  }
 
-  if (persist === null) startSession(undefined)
+  if (persist === null) startSession(undefined, false)
   else {
     // The stored model first, so the first commit shows it (no flash of the init view).
     void (readStored ? readPersisted(persist) : Promise.resolve({ record: null, error: null })).then(({ record, error }) => {
@@ -352,7 +350,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       persisted = record
       const replay = record?.replay ?? []
       log?.replayed(replay)
-      startSession(record === null ? undefined : { hasModel: true, model: record.model, replay, persistedHash: record.modelHash })
+      startSession(record === null ? undefined : { hasModel: true, model: record.model, replay, persistedHash: record.modelHash }, false)
       // Writes pull the freshest state when they happen: at pagehide, the messages the worker has not snapshotted yet are in it.
       writer = new PersistWriter(persist, onError, undefined, () => log === null || !log.hasSnapshot ? null : { model: log.model, modelHash, replay: log.replay() })
     })
@@ -368,10 +366,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       return () => commitListeners.delete(own)
     },
     inspect: (query: unknown) => ask<unknown>({ op: "inspect", query }, "answer a devtools query"),
-    async restore(snapshot: Snapshot): Promise<void> {
-      await ask<null>({ op: "restore", snapshot }, "restore a snapshot")
-      await drainNow()
-    },
+    restore: (snapshot: Snapshot) => askThenShow({ op: "restore", snapshot }, "restore a snapshot"),
     ready,
     dispatch(msg: Msg, dispatchOptions?: DispatchOptions): void {
       if (state === UNMOUNTED) throw new RootUnmountedError("dispatch")
@@ -398,7 +393,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     flush(): Promise<void> {
       if (state === UNMOUNTED) return Promise.reject(new RootUnmountedError("flush"))
       if (failure !== null) return Promise.reject(failure)
-      return flushes.request((seq) => post({ t: "flush", seq }))
+      return drainNow()
     },
     setLanes(next: LaneTuning): void {
       if (state === UNMOUNTED) throw new RootUnmountedError("setLanes")

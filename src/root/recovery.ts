@@ -138,11 +138,7 @@ export class RecoveryLog {
     this.bornStates.length = 0
     this.bornAfter.length = 0
     this.bornBase = 0
-    for (let i = 0; i < replay.length; i++) {
-      this.dispatchMsgs.push(replay[i].msg)
-      this.dispatchLanes.push(LANE_SYNC)
-      this.dispatchStates.push(replay[i].shown ? SHOWN : PENDING)
-    }
+    this.replayed(replay)
     return { hasModel: this.hasModel, model: this.lastModel, replay }
   }
 
@@ -170,9 +166,20 @@ export class RecoveryLog {
    * any the app dispatched while the stored model was read (they reach the worker after).
    */
   replayed(replay: readonly ReplayEntry[]): void {
-    this.dispatchMsgs.unshift(...replay.map((entry) => entry.msg))
-    this.dispatchLanes.unshift(...replay.map(() => LANE_SYNC))
-    this.dispatchStates.unshift(...replay.map((entry) => (entry.shown ? SHOWN : PENDING)))
+    // In front of what is there, without spreading (a long replay would overflow the argument list).
+    const msgs = this.dispatchMsgs.splice(0)
+    const lanes = this.dispatchLanes.splice(0)
+    const states = this.dispatchStates.splice(0)
+    for (let i = 0; i < replay.length; i++) {
+      this.dispatchMsgs.push(replay[i].msg)
+      this.dispatchLanes.push(LANE_SYNC)
+      this.dispatchStates.push(replay[i].shown ? SHOWN : PENDING)
+    }
+    for (let i = 0; i < msgs.length; i++) {
+      this.dispatchMsgs.push(msgs[i])
+      this.dispatchLanes.push(lanes[i])
+      this.dispatchStates.push(states[i])
+    }
   }
 
   private replayDispatch(replay: ReplayEntry[], i: number): void {

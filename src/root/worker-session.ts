@@ -33,8 +33,10 @@ export interface SessionOptions {
   readonly lanes: LaneSettings
   /** The worker posts snapshots and journal entries (crash recovery is on). */
   readonly journal: boolean
-  /** Start from this state (a restart after a crash) instead of the program's init. */
+  /** Start from this state (a restart after a crash, or a stored model) instead of the program's init. */
   readonly restore: RestoreState | undefined
+  /** This worker replaces one that crashed (its program ran before: a slow start is a MountFailed). */
+  readonly restarted: boolean
   /** How long to wait for a sign that the worker module called runProgram. */
   readonly mountTimeoutMs: number
   /** The commit ring this worker writes to (the page is cross-origin isolated), or undefined. */
@@ -94,8 +96,7 @@ export class WorkerSession {
   constructor(options: SessionOptions, owner: SessionOwner) {
     this.options = options
     this.owner = owner
-    // A stored model (the persist option) is a first start, not a restart.
-    this.restored = options.restore !== undefined && options.restore.persistedHash === undefined
+    this.restored = options.restarted
     const port = this.channel.port1
     port.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data)
     port.onmessageerror = (event) => this.fail(this.lost("a message from the worker could not be read", event))

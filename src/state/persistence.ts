@@ -239,8 +239,9 @@ export class PersistWriter {
   private pendingModel: unknown = undefined
   private pendingHash = ""
   private hasPending = false
-  /** When the oldest unwritten change came. */
+  /** When the oldest unwritten change came, and the newest. */
   private pendingSince = 0
+  private lastChange = 0
   private timer: unknown = null
   /** The write in flight (never rejects), or null. */
   private inFlight: Promise<void> | null = null
@@ -271,12 +272,18 @@ export class PersistWriter {
     if (this.stopped) return
     const now = this.clock.now()
     if (!this.hasPending) this.pendingSince = now
+    this.lastChange = now
     this.pendingModel = model
     this.pendingHash = modelHash
     this.hasPending = true
-    if (this.timer !== null) this.clock.clearTimeout(this.timer)
-    const latest = this.pendingSince + this.options.debounceMs * MAX_WAIT_DEBOUNCES - now
-    this.timer = this.clock.setTimeout(this.onTimer, Math.max(0, Math.min(this.options.debounceMs, latest)))
+    // Called for every dispatch: the timer is set once and moved on, if need be, when it fires.
+    if (this.timer === null) this.timer = this.clock.setTimeout(this.onTimer, this.waitFrom(now))
+  }
+
+  /** Milliseconds from `now` until the write is due: `debounceMs` after the last change, at most MAX_WAIT_DEBOUNCES of them after the first. */
+  private waitFrom(now: number): number {
+    const debounce = this.options.debounceMs
+    return Math.max(0, Math.min(this.lastChange + debounce, this.pendingSince + debounce * MAX_WAIT_DEBOUNCES) - now)
   }
 
   /** True while a change waits to be written or a write is in flight. */
@@ -311,6 +318,13 @@ export class PersistWriter {
 
   private readonly onTimer = (): void => {
     this.timer = null
+    if (!this.hasPending) return
+    // Changes came since the timer was set: the write moved on with them.
+    const wait = this.waitFrom(this.clock.now())
+    if (wait > 0) {
+      this.timer = this.clock.setTimeout(this.onTimer, wait)
+      return
+    }
     if (this.inFlight === null) this.write()
     else this.writeAfter = true
   }

@@ -93,6 +93,7 @@ const options = (source: SessionOptions["source"], extra: Partial<SessionOptions
   lanes: { lanes: DEFAULT_LANES, eventLanes: {} },
   journal: true,
   restore: undefined,
+  restarted: false,
   mountTimeoutMs: 1000,
   ...extra
 })
@@ -161,7 +162,7 @@ describe("WorkerSession", () => {
   it("a restarted worker that does not answer in time is a MountFailed (its program did run before)", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })
     const rec = recordingOwner()
-    const session = new WorkerSession(options(new FakeWorker(), { restore: { hasModel: false, model: undefined, replay: [] } }), rec.owner)
+    const session = new WorkerSession(options(new FakeWorker(), { restore: { hasModel: false, model: undefined, replay: [] }, restarted: true }), rec.owner)
     session.start()
     vi.advanceTimersByTime(1000)
     expect(rec.failures.map((f) => f.kind)).toEqual(["MountFailed"])
