@@ -70,7 +70,7 @@ function toggle(model: Model, msg: Toggle): Model {
 }
 
 function fakeHost(model: () => Model, update: (model: Model, msg: Toggle) => unknown = toggle): StateHost<Model, Toggle> {
-  return { checks: undefined, update, messagesSettled: () => 0, baseModel: model, replaceModel: () => {}, showAside: () => {}, showPresent: () => {}, inspect: () => null }
+  return { checks: undefined, update, messagesSettled: () => 0, baseModel: model, replaceModel: () => {}, showAside: () => {}, showPresent: () => {} }
 }
 
 function quantile(sorted: readonly number[], q: number): number {

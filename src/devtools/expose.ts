@@ -1,4 +1,5 @@
 import type { CommitStats, Root, RootStats } from "../root/root-api.ts"
+import { NODE_ID } from "../dom/node-table.ts"
 import type { CommitProfile, InspectNodeInfo } from "../../protocol/inspect.ts"
 import type { WorkerTables } from "../../protocol/messages.ts"
 import type { HistoryFile } from "../../protocol/state.ts"
@@ -183,7 +184,7 @@ function statsSummary(stats: RootStats): StatsSummary {
 function shuttleIdOf(target: EventTarget | null, container: Element): number | null {
   let node = target as Node | null
   while (node !== null && node !== container) {
-    const id = (node as unknown as Record<string, unknown>).__shuttleId
+    const id = (node as unknown as Record<string, unknown>)[NODE_ID]
     if (typeof id === "number") return id
     node = node.parentNode
   }
@@ -286,13 +287,8 @@ export function exposeRoots(roots: Readonly<Record<string, AnyRoot | ExposedRoot
     if (message === null) return
     const reply = (ok: boolean, value: unknown, error?: string): void =>
       post({ source: HOST_SOURCE, kind: "reply", panel: message.panel, id: message.id, request: message.request, ok, value, ...(error === undefined ? {} : { error }) })
-    let pending: Promise<unknown>
-    try {
-      pending = Promise.resolve(answer(message.request))
-    } catch (error) {
-      pending = Promise.reject(error)
-    }
-    pending.then(
+    // `answer` is async: whatever it throws comes as a rejection.
+    answer(message.request).then(
       (value) => reply(true, value),
       (error: unknown) => reply(false, null, error instanceof Error ? `${error.name}: ${error.message}` : String(error))
     )

@@ -1,4 +1,5 @@
 import type { LaneName } from "../../protocol/lanes.ts"
+import type { CommitProfile } from "../../protocol/inspect.ts"
 import type { WorkerTables } from "../../protocol/messages.ts"
 import type { CommitStats, Root } from "../root/root-api.ts"
 import { AppliedCommits, type LongFrameEntry, type LongFrameReport, longFrameReport, longFramesSupported, observeLongFrames } from "./monitor-frames.ts"
@@ -117,15 +118,6 @@ export function monitorRoot(root: MonitoredRoot, options: MonitorOptions = {}): 
   return new Monitor(root, options)
 }
 
-/**
- * What the worker says about a commit it profiled; another change adds it to CommitStats.
- * Read loosely: it may be absent, and this module compiles before it lands.
- */
-interface CommitProfile {
-  readonly components?: ReadonlyArray<{ readonly name: string; readonly renders: number; readonly skipped: number; readonly ms: number }>
-  readonly slowestUpdate?: { readonly msg: unknown; readonly ms: number }
-}
-
 /** The commit's own phases, with their figure in CommitStats. */
 const COMMIT_PHASES = [
   ["update", "updateMs"],
@@ -212,7 +204,7 @@ class Monitor implements RootMonitor {
       commitId: commit.commitId,
       lane: commit.laneName,
       commit,
-      culprit: culpritOf(phase, (commit as { profile?: CommitProfile }).profile),
+      culprit: culpritOf(phase, commit.profile),
       frame
     }
     push(this.overBudget, report, this.keep)
@@ -222,13 +214,13 @@ class Monitor implements RootMonitor {
 
 /** The message or component to blame for a phase, from the worker's profile of the commit. */
 function culpritOf(phase: BudgetPhase, profile: CommitProfile | undefined): BudgetCulprit | null {
-  if (profile === undefined || profile === null) return null
+  if (profile === undefined) return null
   if (phase === "update") {
     const slowest = profile.slowestUpdate
     return slowest === undefined ? null : { kind: "message", msg: slowest.msg, ms: slowest.ms }
   }
   if (phase !== "view" && phase !== "diff") return null
-  const components = profile.components ?? []
+  const components = profile.components
   if (components.length === 0) return null
   let slowest = components[0]
   for (const component of components) if (component.ms > slowest.ms) slowest = component

@@ -1,5 +1,5 @@
 import { StateError } from "../../protocol/errors.ts"
-import { LANE_DEFAULT, LANE_NAMES, type LaneName } from "../../protocol/lanes.ts"
+import { LANE_DEFAULT, LANE_NAMES, laneOf as laneNumber } from "../../protocol/lanes.ts"
 import type { HistoryFile } from "../../protocol/state.ts"
 
 /**
@@ -41,7 +41,7 @@ export function actionToMessage(action: unknown): unknown {
 export function laneOf(action: unknown): number {
   const lane = typeof action === "object" && action !== null ? (action as Record<string, unknown>)["shuttle/lane"] : undefined
   if (typeof lane === "number" && Number.isInteger(lane) && lane >= 0 && lane < LANE_NAMES.length) return lane
-  const named = LANE_NAMES.indexOf(lane as LaneName)
+  const named = typeof lane === "string" ? laneNumber(lane) : -1
   return named === -1 ? LANE_DEFAULT : named
 }
 

@@ -45,7 +45,6 @@ function fakeRoot(historyBytes: number) {
       calls.present++
       shown = present
     },
-    inspect: () => null
   }
   const tools = new StateTools(host, historyBytes)
   tools.begin(present)

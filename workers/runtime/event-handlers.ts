@@ -40,12 +40,13 @@ export function collectEventMessages(
 }
 
 /** A handler spec is an object with `handler`, `preventDefault` or `stopPropagation`; any other value is the message. */
+export function isHandlerSpec(value: unknown): value is { readonly msg?: unknown; readonly handler?: unknown } {
+  return typeof value === "object" && value !== null && ("handler" in value || "preventDefault" in value || "stopPropagation" in value)
+}
+
 function resolveHandler(value: unknown, event: ShuttleEvent): unknown {
   if (value === undefined || value === null || value === false) return undefined
   if (typeof value === "function") return value(event)
-  if (typeof value === "object" && ("handler" in value || "preventDefault" in value || "stopPropagation" in value)) {
-    const spec = value as { msg?: unknown; handler?: (event: ShuttleEvent) => unknown }
-    return typeof spec.handler === "function" ? spec.handler(event) : spec.msg
-  }
+  if (isHandlerSpec(value)) return typeof value.handler === "function" ? (value.handler as (event: ShuttleEvent) => unknown)(event) : value.msg
   return value
 }

@@ -9,6 +9,7 @@ import type {
 } from "../../protocol/inspect.ts"
 import { componentName } from "../diff/profile.ts"
 import { isEventName } from "../diff/props.ts"
+import { isHandlerSpec } from "./event-handlers.ts"
 import type { Renderer } from "../diff/renderer.ts"
 import { type Component, isVNode, type Props, type VNode, VNODE_COMPONENT, VNODE_ELEMENT, VNODE_FRAGMENT, VNODE_TEXT } from "../vnode.ts"
 
@@ -212,31 +213,33 @@ function cut(text: string): string {
  * as `ƒ name`, a handler spec as its message (or its handler's name), a message as itself.
  */
 export function summarizeProps(props: Props, element: boolean): { [name: string]: PropSummary } {
+  return boundedRecord(props, MAX_PROPS, (name, value) => (element && isEventName(name) ? summarizeHandler(value) : summarize(value)))
+}
+
+/**
+ * At most `max` of `source`'s enumerable properties, each summarized by `each`; the rest are
+ * counted under "…". A property whose getter throws shows as unreadable.
+ */
+function boundedRecord(source: object, max: number, each: (name: string, value: unknown) => PropSummary): { [name: string]: PropSummary } {
   const out: { [name: string]: PropSummary } = {}
-  let shown = 0
   let total = 0
-  for (const name in props) {
-    total++
-    if (shown === MAX_PROPS) continue
-    shown++
+  for (const name in source) {
+    if (total++ >= max) continue
     let value: unknown
     try {
-      value = props[name]
+      value = (source as Record<string, unknown>)[name]
     } catch {
       out[name] = "⚠ unreadable"
       continue
     }
-    out[name] = element && isEventName(name) ? summarizeHandler(value) : summarize(value)
+    out[name] = each(name, value)
   }
-  if (total > shown) out["…"] = `${total - shown} more`
+  if (total > max) out["…"] = `${total - max} more`
   return out
 }
 
 function summarizeHandler(value: unknown): PropSummary {
-  if (typeof value === "object" && value !== null && ("handler" in value || "preventDefault" in value || "stopPropagation" in value)) {
-    const spec = value as { msg?: unknown; handler?: unknown }
-    return typeof spec.handler === "function" ? summarize(spec.handler) : summarize(spec.msg)
-  }
+  if (isHandlerSpec(value)) return summarize(typeof value.handler === "function" ? value.handler : value.msg)
   return summarize(value)
 }
 
@@ -288,17 +291,7 @@ function summarizeObject(value: object, depth: number): PropSummary {
   if (value instanceof ArrayBuffer) return `ArrayBuffer(${value.byteLength})`
   if (typeof (value as { then?: unknown }).then === "function") return "Promise"
   if (depth >= MAX_DEPTH) return "{…}"
-  const out: { [name: string]: PropSummary } = {}
-  let shown = 0
-  let total = 0
-  for (const name in value) {
-    total++
-    if (shown === MAX_ITEMS) continue
-    shown++
-    out[name] = summarize((value as Record<string, unknown>)[name], depth + 1)
-  }
-  if (total > shown) out["…"] = `${total - shown} more`
-  return out
+  return boundedRecord(value, MAX_ITEMS, (_, item) => summarize(item, depth + 1))
 }
 
 /** A vnode held in props (`children`, a fallback) as a short label: `<li>`, `<Row>`, `"text"`, `<>`. */

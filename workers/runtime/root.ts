@@ -144,8 +144,7 @@ export class RootRuntime<Model, Msg, R> {
       baseModel: () => this.scheduler.updates.baseModel,
       replaceModel: (model) => this.replaceModel(model),
       showAside: (model) => this.showAside(model),
-      showPresent: () => this.showPresent(),
-      inspect: (query) => answerInspect(this.renderer, query)
+      showPresent: () => this.showPresent()
     }, historyBytes)
     const init = this.initialModel(program, restored)
     this.state.begin(init)
@@ -446,7 +445,8 @@ export class RootRuntime<Model, Msg, R> {
   private answerState(id: number, request: Extract<ToWorker, { t: "state" }>["request"]): void {
     let value: unknown
     try {
-      value = this.state.answer(request)
+      // Devtools' tree queries travel with the state requests but are the renderer's to answer.
+      value = request.op === "inspect" ? answerInspect(this.renderer, request.query) : this.state.answer(request)
     } catch (error) {
       const refusal = error instanceof StateRefusal ? error : new StateRefusal("HistoryUnavailable", `the ${request.op} request failed: ${clause(error)}`)
       this.port.postMessage({ t: "state", id, ok: false, kind: refusal.kind, message: refusal.message, path: refusal.path })

@@ -28,8 +28,6 @@ export interface StateHost<Model, Msg> {
   showAside(model: Model): void
   /** Renders the present again (leaving time travel). */
   showPresent(): void
-  /** Answers a devtools query about the worker's tree (workers/runtime/inspect.ts). */
-  inspect(query: unknown): unknown
 }
 
 /** A refusal, answered to the page as a StateError. */
@@ -121,8 +119,8 @@ export class StateTools<Model, Msg> {
     return this.decodeModel(input, modelHash, "The stored model")
   }
 
-  /** Answers a request from the page; throws StateRefusal for what it refuses. */
-  answer(request: StateRequest): unknown {
+  /** Answers a request from the page (devtools' inspect queries go to the renderer); throws StateRefusal for what it refuses. */
+  answer(request: Exclude<StateRequest, { readonly op: "inspect" }>): unknown {
     switch (request.op) {
       case "snapshot":
         return this.snapshot()
@@ -146,8 +144,6 @@ export class StateTools<Model, Msg> {
         return null
       case "modelAt":
         return this.encode(this.heldModelAt(request.index))
-      case "inspect":
-        return this.host.inspect(request.query)
     }
   }
 
