@@ -90,13 +90,13 @@ describeBrowser("a click's answer applied within the click (commit ring)", () =>
     const page = await openTable("?isolation=off")
     await page.evaluate(() => window.shuttleRoot!.setLanes({ answerWaitMs: 2000, answerWaitEvents: ["click"] }))
     const started = await page.evaluate(() => {
-      const t0 = performance.now()
-      document.querySelector<HTMLElement>("tbody > tr:nth-child(4) a.lbl")!.click()
-      return { isolated: crossOriginIsolated, clickMs: performance.now() - t0 }
+      const row = document.querySelector("tbody > tr:nth-child(4)")!
+      row.querySelector<HTMLElement>("a.lbl")!.click()
+      return { isolated: crossOriginIsolated, className: row.className }
     })
     expect(started.isolated).toBe(false)
-    // Far below the 2 s it would have waited with a ring: the page did not wait at all.
-    expect(started.clickMs).toBeLessThan(1000)
+    // The answer comes by message, which no handler can wait for: the click returned without it.
+    expect(started.className).toBe("")
     await page.waitForFunction(() => document.querySelector("tbody > tr:nth-child(4)")!.className === "danger")
   })
 })
