@@ -187,6 +187,12 @@ export interface ReplayEntry {
   readonly msg: unknown
   /** A commit showed it before the crash: its commands ran then and are not run again. */
   readonly shown: boolean
+  /**
+   * Born in the worker: it is the worker's own value, already decoded, and goes to update as
+   * it is. Otherwise it was dispatched from the page and is decoded again (the message
+   * Schema). Absent in records stored before it existed: decoded.
+   */
+  readonly decoded?: boolean
 }
 
 /** What a restarted worker starts from: the last snapshot (or the program's init) and the messages after it. */

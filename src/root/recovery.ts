@@ -65,6 +65,8 @@ export class RecoveryLog {
   private readonly dispatchMsgs: unknown[] = []
   private readonly dispatchLanes: number[] = []
   private readonly dispatchStates: number[] = []
+  /** The message is the worker's own value (a born message replayed as a dispatch), not one to decode. */
+  private readonly dispatchDecoded: boolean[] = []
   private dispatchBase = 0
   /** Worker-born messages not covered by the snapshot: the first is number `bornBase + 1`. */
   private readonly bornMsgs: unknown[] = []
@@ -88,6 +90,7 @@ export class RecoveryLog {
     this.dispatchMsgs.push(msg)
     this.dispatchLanes.push(lane)
     this.dispatchStates.push(PENDING)
+    this.dispatchDecoded.push(false)
   }
 
   /** A `journal` post of the worker: born messages numbered from `first`, then commit marks. */
@@ -110,6 +113,7 @@ export class RecoveryLog {
     this.dispatchMsgs.splice(0, dropDispatches)
     this.dispatchLanes.splice(0, dropDispatches)
     this.dispatchStates.splice(0, dropDispatches)
+    this.dispatchDecoded.splice(0, dropDispatches)
     this.dispatchBase += dropDispatches
     const dropBorn = Math.min(Math.max(born - this.bornBase, 0), this.bornMsgs.length)
     this.bornMsgs.splice(0, dropBorn)
@@ -132,6 +136,7 @@ export class RecoveryLog {
     this.dispatchMsgs.length = 0
     this.dispatchLanes.length = 0
     this.dispatchStates.length = 0
+    this.dispatchDecoded.length = 0
     this.dispatchBase = 0
     this.bornMsgs.length = 0
     this.bornLanes.length = 0
@@ -154,7 +159,7 @@ export class RecoveryLog {
     for (let b = 0; b < this.bornMsgs.length; b++) {
       const after = this.bornAfter[b]
       while (d < this.dispatchMsgs.length && this.dispatchBase + d + 1 <= after) this.replayDispatch(replay, d++)
-      if (this.bornStates[b] !== REJECTED) replay.push({ msg: this.bornMsgs[b], shown: this.bornStates[b] === SHOWN })
+      if (this.bornStates[b] !== REJECTED) replay.push({ msg: this.bornMsgs[b], shown: this.bornStates[b] === SHOWN, decoded: true })
     }
     while (d < this.dispatchMsgs.length) this.replayDispatch(replay, d++)
     return replay
@@ -170,20 +175,23 @@ export class RecoveryLog {
     const msgs = this.dispatchMsgs.splice(0)
     const lanes = this.dispatchLanes.splice(0)
     const states = this.dispatchStates.splice(0)
+    const decoded = this.dispatchDecoded.splice(0)
     for (let i = 0; i < replay.length; i++) {
       this.dispatchMsgs.push(replay[i].msg)
       this.dispatchLanes.push(LANE_SYNC)
       this.dispatchStates.push(replay[i].shown ? SHOWN : PENDING)
+      this.dispatchDecoded.push(replay[i].decoded === true)
     }
     for (let i = 0; i < msgs.length; i++) {
       this.dispatchMsgs.push(msgs[i])
       this.dispatchLanes.push(lanes[i])
       this.dispatchStates.push(states[i])
+      this.dispatchDecoded.push(decoded[i])
     }
   }
 
   private replayDispatch(replay: ReplayEntry[], i: number): void {
-    if (this.dispatchStates[i] !== REJECTED) replay.push({ msg: this.dispatchMsgs[i], shown: this.dispatchStates[i] === SHOWN })
+    if (this.dispatchStates[i] !== REJECTED) replay.push({ msg: this.dispatchMsgs[i], shown: this.dispatchStates[i] === SHOWN, decoded: this.dispatchDecoded[i] })
   }
 
   /** The worker's UpdateQueue.commit/reject rule, on this copy. */

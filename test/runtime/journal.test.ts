@@ -289,9 +289,9 @@ describe("snapshot and journal", () => {
     const restored = log.restoreState()
     expect(restored.hasModel).toBe(false)
     expect(restored.replay).toEqual([
-      { msg: "t", shown: false },
-      { msg: "born", shown: true },
-      { msg: "s", shown: true }
+      { msg: "t", shown: false, decoded: false },
+      { msg: "born", shown: true, decoded: true },
+      { msg: "s", shown: true, decoded: false }
     ])
     // Restoring again (a restart that failed to start) replays the same.
     expect(log.restoreState().replay).toEqual(restored.replay)
@@ -306,14 +306,14 @@ describe("snapshot and journal", () => {
     expect(log.restoreState().replay.map((e) => e.msg)).toEqual(["b", "c"])
     log.snapshot("model after b", 1, 0)
     expect(log.length).toBe(1)
-    expect(log.restoreState()).toEqual({ hasModel: true, model: "model after b", replay: [{ msg: "c", shown: false }] })
+    expect(log.restoreState()).toEqual({ hasModel: true, model: "model after b", replay: [{ msg: "c", shown: false, decoded: false }] })
   })
 
   it("a stored model's messages (the persist option) come first, before what the app dispatched while it was read; replay() leaves the log as it was", () => {
     const log = new RecoveryLog()
     log.dispatched("typed while reading", LANE_DEFAULT)
     log.replayed([{ msg: "stored 1", shown: true }, { msg: "stored 2", shown: false }])
-    expect(log.replay()).toEqual([{ msg: "stored 1", shown: true }, { msg: "stored 2", shown: false }, { msg: "typed while reading", shown: false }])
+    expect(log.replay()).toEqual([{ msg: "stored 1", shown: true, decoded: false }, { msg: "stored 2", shown: false, decoded: false }, { msg: "typed while reading", shown: false, decoded: false }])
     expect(log.length).toBe(3)
     expect(log.restoreState().replay.map((e) => e.msg)).toEqual(["stored 1", "stored 2", "typed while reading"])
   })
@@ -388,5 +388,26 @@ describe("snapshots off the commit path", () => {
     clock.advance(1)
     expect(outbox.map((m) => m.t)).toEqual(["journal", "snapshot"])
     expect(outbox[1]).toMatchObject({ model: [1], dispatches: 1 })
+  })
+})
+
+describe("replaying messages born in the worker", () => {
+  it("a born message goes to update as the worker made it, also after a second crash; a dispatched one is decoded again", () => {
+    const log = new RecoveryLog()
+    log.dispatched("d", LANE_SYNC)
+    log.journal(1, [{ msg: { at: new Date(0) }, lane: LANE_DEFAULT, after: 1 }], [])
+    const first = log.restoreState()
+    expect(first.replay.map((entry) => entry.decoded)).toEqual([false, true])
+    // After the restart the log holds them as dispatches; a second crash keeps the flags.
+    expect(log.restoreState().replay.map((entry) => entry.decoded)).toEqual([false, true])
+
+    const queue = new UpdateQueue<unknown[], unknown>([], (model, msg) => [...model, msg])
+    const decodedMsgs: unknown[] = []
+    replayInto(queue, null, first.replay, 0, (msg) => {
+      decodedMsgs.push(msg)
+      return { ok: true, value: `decoded ${String(msg)}` }
+    })
+    expect(decodedMsgs).toEqual(["d"])
+    expect(queue.fold(LANE_DEFAULT).model).toEqual(["decoded d", { at: new Date(0) }])
   })
 })

@@ -214,14 +214,17 @@ export class RootJournal {
  * Queues the messages a restarted worker folds again before its first render, in order,
  * in the Sync lane (so that first render shows them all). Messages shown before the crash
  * keep their commands from running a second time. They count as main-thread messages.
- * `decode` checks each again (the program's message Schema): one it refuses (it was
- * refused the first time too) keeps its place as a wake-up, so the counts stay aligned.
+ * `decode` checks each dispatched one again (the program's message Schema): one it refuses
+ * (it was refused the first time too) keeps its place as a wake-up, so the counts stay
+ * aligned. Born ones (`decoded`) are the worker's own values and go to update as they are.
  */
 export function replayInto(queue: JournalQueue, journal: RootJournal | null, replay: readonly ReplayEntry[], time: number, decode: (msg: unknown) => { readonly ok: boolean; readonly value?: unknown } = accept): void {
   for (let i = 0; i < replay.length; i++) {
-    const decoded = decode(replay[i].msg)
-    const msg = decoded.ok ? decoded.value : undefined
-    queue.pushReplayed(msg, replay[i].shown, time)
+    const entry = replay[i]
+    // A born message is the worker's own value; a dispatched one is decoded as when it came first.
+    const decoded = entry.decoded === true ? null : decode(entry.msg)
+    const msg = decoded === null ? entry.msg : decoded.ok ? decoded.value : undefined
+    queue.pushReplayed(msg, entry.shown, time)
     journal?.record(msg, LANE_SYNC, true)
   }
 }
