@@ -35,6 +35,18 @@ export interface ShuttleEvent {
 }
 
 /** What one commit did, measured in the worker; the main thread adds apply time and bytes. */
+/**
+ * A commit's phases in the order they run, each with its milliseconds' field in CommitInfo
+ * (`applyMs`, the page's, in CommitStats). The monitor and the devtools timeline read them.
+ */
+export const COMMIT_PHASES = [
+  ["update", "updateMs"],
+  ["view", "viewMs"],
+  ["diff", "diffMs"],
+  ["encode", "encodeMs"],
+  ["apply", "applyMs"]
+] as const
+
 export interface CommitInfo {
   /** Lane number (0 sync … 4 idle). */
   readonly lane: number

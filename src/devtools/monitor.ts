@@ -1,6 +1,6 @@
 import type { LaneName } from "../../protocol/lanes.ts"
 import type { CommitProfile } from "../../protocol/inspect.ts"
-import type { WorkerTables } from "../../protocol/messages.ts"
+import { COMMIT_PHASES, type WorkerTables } from "../../protocol/messages.ts"
 import type { CommitStats, Root } from "../root/root-api.ts"
 import { AppliedCommits, type LongFrameEntry, type LongFrameReport, longFrameReport, longFramesSupported, observeLongFrames } from "./monitor-frames.ts"
 import { HeapReader, type MemorySample, memorySample } from "./monitor-memory.ts"
@@ -117,15 +117,6 @@ export type MonitoredRoot = Pick<Root, "observeCommits" | "stats">
 export function monitorRoot(root: MonitoredRoot, options: MonitorOptions = {}): RootMonitor {
   return new Monitor(root, options)
 }
-
-/** The commit's own phases, with their figure in CommitStats. */
-const COMMIT_PHASES = [
-  ["update", "updateMs"],
-  ["view", "viewMs"],
-  ["diff", "diffMs"],
-  ["encode", "encodeMs"],
-  ["apply", "applyMs"]
-] as const
 
 class Monitor implements RootMonitor {
   readonly limits: Readonly<Record<BudgetPhase, number>>

@@ -7,7 +7,7 @@ import type { CommitRecord, StatsSummary } from "../../src/devtools/expose.ts"
 import { summarizeValue } from "./model-diff.ts"
 import type { PanelModel, PanelMsg, Tab } from "./panel-model.ts"
 import { PANEL_CSS } from "./panel-style.ts"
-import { layoutTimeline, PHASES, totalMs } from "./timeline.ts"
+import { layoutTimeline, PHASE_LABELS, PHASES, totalMs } from "./timeline.ts"
 
 /**
  * The devtools panel's view: a header (connection, root picker, tabs) over one of four
@@ -262,7 +262,6 @@ function inspectorView(model: PanelModel): VNode {
 
 // ---------------------------------------------------------------- Profiler
 
-const PHASE_LABELS: Record<(typeof PHASES)[number], string> = { updateMs: "update", viewMs: "view", diffMs: "diff", encodeMs: "encode", applyMs: "apply" }
 
 function timeline(model: PanelModel): VNode {
   const layout = layoutTimeline(model.commits, { budgetMs: model.budgetMs })

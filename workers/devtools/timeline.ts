@@ -7,8 +7,13 @@
  * @since 0.1.0
  */
 
-export const PHASES = ["updateMs", "viewMs", "diffMs", "encodeMs", "applyMs"] as const
-export type Phase = (typeof PHASES)[number]
+import { COMMIT_PHASES } from "../../protocol/messages.ts"
+
+/** The fields of a commit's phases, in the order they run. */
+export type Phase = (typeof COMMIT_PHASES)[number][1]
+export const PHASES: readonly Phase[] = COMMIT_PHASES.map(([, field]) => field)
+/** A phase's name ("update"…), by its field. */
+export const PHASE_LABELS = Object.fromEntries(COMMIT_PHASES.map(([name, field]) => [field, name])) as Readonly<Record<Phase, string>>
 
 /** The fields of a commit the timeline reads (CommitRecord has them). */
 export interface TimelineCommit {
