@@ -1,6 +1,6 @@
 import type { RenderErrorKind, StateErrorKind } from "./errors.ts"
 import type { CommitProfile } from "./inspect.ts"
-import type { LaneSettings } from "./lanes.ts"
+import type { LaneName, LaneSettings } from "./lanes.ts"
 
 /**
  * Messages between the main thread and the worker.
@@ -245,4 +245,39 @@ export interface MountReply {
 export interface WorkerApi {
   mount(port: MessagePort, options: MountOptions): Promise<MountReply>
   unmount(rootId: number): Promise<void>
+}
+
+/** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */
+export interface CommitStats extends CommitInfo {
+  readonly commitId: number
+  readonly laneName: LaneName
+  readonly patchBytes: number
+  /** Main-thread milliseconds to validate and apply the patch list. */
+  readonly applyMs: number
+}
+
+/** What a root has done so far; read it to watch memory and patch sizes. */
+export interface RootStats {
+  /** Commits applied. */
+  readonly commits: number
+  /** Bytes of the last applied patch list. */
+  readonly lastPatchBytes: number
+  /** Bytes of all applied patch lists. */
+  readonly totalPatchBytes: number
+  /** Milliseconds the last apply took on the main thread. */
+  readonly lastApplyMs: number
+  /** Nodes in the main-thread node table. */
+  readonly nodes: number
+  /** Strings in the main-thread string table. */
+  readonly strings: number
+  /** Event types with a delegated listener on the container. */
+  readonly listeners: number
+  /** Commits received and not yet applied (waiting for a frame). */
+  readonly queuedCommits: number
+  /** The last applied commit, or null before the first. */
+  readonly lastCommit: CommitStats | null
+  /** Crashed workers replaced by a new one whose first commit is on screen. */
+  readonly restarts: number
+  /** Messages held on this thread to replay after a crash (those after the last snapshot). */
+  readonly journalLength: number
 }

@@ -2,10 +2,13 @@ import type * as Comlink from "comlink"
 import type { LaneTuning } from "./lane-options.ts"
 import type { ShuttleError } from "../../protocol/errors.ts"
 import type { LaneName } from "../../protocol/lanes.ts"
-import type { CommitInfo } from "../../protocol/messages.ts"
+import type { CommitStats, RootStats } from "../../protocol/messages.ts"
 import type { RecoverOptions } from "./recovery.ts"
 import type { HistoryEntry, HistoryFile, HistoryInfo, Snapshot } from "../../protocol/state.ts"
 import type { PersistOptions } from "../state/persistence.ts"
+
+// Plain data both threads read (the devtools panel worker too): defined in protocol/.
+export type { CommitStats, RootStats }
 
 /**
  * The public types of a mounted root: what `createRoot` takes and returns.
@@ -130,46 +133,12 @@ export interface RootHistory {
   modelAt(index: number): Promise<unknown>
 }
 
-/** What one commit did: measured in the worker (update, view, diff, encode) and on the main thread (apply). */
-export interface CommitStats extends CommitInfo {
-  readonly commitId: number
-  readonly laneName: LaneName
-  readonly patchBytes: number
-  /** Main-thread milliseconds to validate and apply the patch list. */
-  readonly applyMs: number
-}
-
 /** @since 0.1.0 */
 export interface DispatchOptions {
   /** The priority lane of this message. Default: "default". */
   readonly lane?: LaneName
 }
 
-/** What a root has done so far; read it to watch memory and patch sizes. */
-export interface RootStats {
-  /** Commits applied. */
-  readonly commits: number
-  /** Bytes of the last applied patch list. */
-  readonly lastPatchBytes: number
-  /** Bytes of all applied patch lists. */
-  readonly totalPatchBytes: number
-  /** Milliseconds the last apply took on the main thread. */
-  readonly lastApplyMs: number
-  /** Nodes in the main-thread node table. */
-  readonly nodes: number
-  /** Strings in the main-thread string table. */
-  readonly strings: number
-  /** Event types with a delegated listener on the container. */
-  readonly listeners: number
-  /** Commits received and not yet applied (waiting for a frame). */
-  readonly queuedCommits: number
-  /** The last applied commit, or null before the first. */
-  readonly lastCommit: CommitStats | null
-  /** Crashed workers replaced by a new one whose first commit is on screen. */
-  readonly restarts: number
-  /** Messages held on this thread to replay after a crash (those after the last snapshot). */
-  readonly journalLength: number
-}
 
 /**
  * A mounted Shuttle app whose `update` takes messages of type `Msg`

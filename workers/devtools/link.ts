@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
-import type { DevtoolsRequest, HOST_SOURCE, HostMessage, PANEL_SOURCE } from "../../src/devtools/expose.ts"
+import { DEFAULT_DEVTOOLS_CHANNEL, type DevtoolsRequest, HOST_SOURCE, type HostMessage, PANEL_SOURCE } from "../../protocol/devtools.ts"
 
 /**
  * The panel's end of the devtools channel (docs/devtools.md, "The devtools panel"): requests
@@ -12,11 +12,8 @@ import type { DevtoolsRequest, HOST_SOURCE, HostMessage, PANEL_SOURCE } from "..
  * @since 0.1.0
  */
 
-// The values of src/devtools/expose.ts's marks, repeated so that the worker imports no page code.
-const PANEL: typeof PANEL_SOURCE = "shuttle-devtools/panel"
-const HOST: typeof HOST_SOURCE = "shuttle-devtools/host"
-/** DEFAULT_DEVTOOLS_CHANNEL of the page side. */
-export const DEFAULT_CHANNEL = "shuttle-devtools"
+/** The channel panels and hosts use unless told otherwise. */
+export const DEFAULT_CHANNEL = DEFAULT_DEVTOOLS_CHANNEL
 
 export interface PanelLink {
   /** This panel's id: replies to other panels on the channel are ignored. */
@@ -30,7 +27,7 @@ export interface PanelLink {
 export function isHostMessage(data: unknown, panel: string): data is HostMessage {
   if (typeof data !== "object" || data === null) return false
   const message = data as Partial<HostMessage> & { panel?: unknown }
-  if (message.source !== HOST) return false
+  if (message.source !== HOST_SOURCE) return false
   return message.kind === "event" || (message.kind === "reply" && message.panel === panel)
 }
 
@@ -39,7 +36,7 @@ export function openLink(channelName: string): PanelLink {
   const panel = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
   let nextId = 1
   const send = (request: DevtoolsRequest): void => {
-    channel.postMessage({ source: PANEL, panel, id: nextId++, request })
+    channel.postMessage({ source: PANEL_SOURCE, panel, id: nextId++, request })
   }
   const incoming = Stream.callback<HostMessage>((queue) =>
     Effect.acquireRelease(

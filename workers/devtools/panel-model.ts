@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { type Command, withCommand } from "../program.ts"
-import type { CommitRecord, DevtoolsRequest, HostMessage, RootSummary, StatsSummary } from "../../src/devtools/expose.ts"
+import type { CommitRecord, DevtoolsRequest, HostMessage, RootSummary, StatsSummary } from "../../protocol/devtools.ts"
 import type { InspectNodeInfo, InspectTree } from "../../protocol/inspect.ts"
 import type { HistoryEntry, HistoryInfo } from "../../protocol/state.ts"
 import { clause } from "../../protocol/errors.ts"
