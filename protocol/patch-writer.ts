@@ -37,9 +37,13 @@ const MIN_BYTES = 4096
  *
  * @since 0.1.0
  */
+/** What a writer holds between patch lists (shared: allocating even an empty ArrayBuffer can wait for V8's sweeper after a GC). */
+const NO_BUFFER = new ArrayBuffer(0)
+const NO_WORDS = new Uint32Array(NO_BUFFER)
+
 export class PatchWriter {
-  private buffer: ArrayBuffer = new ArrayBuffer(0)
-  private words: Uint32Array = new Uint32Array(0)
+  private buffer: ArrayBuffer = NO_BUFFER
+  private words: Uint32Array = NO_WORDS
   private pos: number = HEADER_WORDS
   private readonly newStringIds: number[] = []
   private readonly newStrings: string[] = []
@@ -207,14 +211,14 @@ export class PatchWriter {
       words[idsAt + count + i] = this.newStrings[i].length
     }
     const bytesAt = (idsAt + 2 * count) * 4
-    const written = this.encoder.encodeInto(joined, new Uint8Array(this.buffer, bytesAt)).written
+    const written = count === 0 ? 0 : this.encoder.encodeInto(joined, new Uint8Array(this.buffer, bytesAt)).written
     words[Header.ByteLength] = bytesAt + written
     words[Header.OpWords] = this.pos - HEADER_WORDS
     words[Header.StringCount] = count
     words[Header.StringBytes] = written
     const buffer = this.buffer
-    this.buffer = new ArrayBuffer(0)
-    this.words = new Uint32Array(0)
+    this.buffer = NO_BUFFER
+    this.words = NO_WORDS
     this.newStrings.length = 0
     this.newStringIds.length = 0
     this.open = false

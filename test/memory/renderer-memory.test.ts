@@ -19,6 +19,8 @@ describe("renderer memory", () => {
       commit++
       // As the main thread does: apply, then give the buffer back.
       renderer.acknowledge(commit, buffer)
+      // As the worker does once idle: its string upkeep.
+      renderer.sweepStrings()
     }
     render([])
     const baseline = renderer.tableSizes

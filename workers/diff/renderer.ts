@@ -98,22 +98,16 @@ export class Renderer {
     const ctx = this.ctx
     const writer = ctx.writer
     const next = this.next!
-    // Nodes on screen after this commit: what the main thread holds, plus this commit's news.
-    const liveNodes = ctx.ids.live + ctx.ids.pendingDelta
     if (ctx.ids.releasedNow.length > 0) ctx.strings.noteDrop()
-    if (ctx.strings.needsSweep(liveNodes)) {
-      ctx.strings.beginMark()
-      for (let i = 0; i < next.length; i++) markTree(ctx, next[i])
-      const freed = ctx.strings.sweep(liveNodes)
-      writer.freeStrings(freed, freed.length)
-    }
+    // Strings an idle sweep found unused since the last commit: freed last, after every definition.
+    const freedSwept = ctx.strings.freeSwept(writer)
     writer.releaseNodes(ctx.ids.releasedNow, ctx.ids.releasedNow.length)
     this.tree = next
     this.next = null
     this.shownSeq = ctx.renderSeq
     const commitId = this.commitId + 1
     ctx.ids.commit(commitId)
-    ctx.strings.commit()
+    ctx.strings.commit(freedSwept)
     // Empty only with no ops and no strings: a defined string must reach the main thread.
     const empty = writer.opWords === 0 && writer.stringCount === 0
     const buffer = writer.finish()
@@ -123,6 +117,21 @@ export class Renderer {
     }
     this.commitId = commitId
     return buffer
+  }
+
+  /**
+   * Upkeep for an idle worker, off every commit's path: if the string table has outgrown
+   * what the tree on screen uses (StringTable.needsSweep), marks the tree's strings and
+   * frees the rest; the next commit tells the main thread. Returns how many were freed.
+   */
+  sweepStrings(): number {
+    const ctx = this.ctx
+    if (ctx.writer.isOpen) return 0
+    const liveNodes = ctx.ids.live + ctx.ids.pendingDelta
+    if (!ctx.strings.needsSweep(liveNodes)) return 0
+    ctx.strings.beginMark()
+    for (let i = 0; i < this.tree.length; i++) markTree(ctx, this.tree[i])
+    return ctx.strings.sweep(liveNodes)
   }
 
   /** Forgets the commit in progress: the main thread never sees it, and the old tree still describes the DOM. */

@@ -8,6 +8,10 @@ const MIN_SWEEP_SIZE = 1024
  * by id afterwards. Unused strings are found by mark and sweep over the live vnode tree,
  * run only when the table has doubled since the last sweep, so interning costs one Map
  * lookup and the table stays proportional to what is on screen.
+ *
+ * The sweep runs while the worker is idle, off every commit's path (Renderer.sweepStrings);
+ * the ids it frees go to the main thread at the end of the next commit (FREE_STRINGS) and
+ * are reused only after that commit.
  */
 export class StringTable {
   private readonly ids = new Map<string, number>()
@@ -16,6 +20,8 @@ export class StringTable {
   private next = 0
   private readonly free: number[] = []
   private readonly definedNow: string[] = []
+  /** Ids the last sweep freed: not reused until the commit that frees them on the main thread is done. */
+  private readonly sweptIds: number[] = []
   private liveAfterSweep = 0
   private nodesAtSweep = 0
   /** Since the last sweep, a node was released or a value replaced: some string may be unused. */
@@ -42,9 +48,20 @@ export class StringTable {
     return this.ids.size
   }
 
-  commit(): void {
+  /** The open commit is done; if it carried the swept ids (`freeSwept`), they may be reused now. */
+  commit(freedSwept: boolean): void {
     this.definedNow.length = 0
     this.templates?.commit()
+    if (!freedSwept) return
+    for (let i = 0; i < this.sweptIds.length; i++) this.free.push(this.sweptIds[i])
+    this.sweptIds.length = 0
+  }
+
+  /** Writes a FREE_STRINGS op for the ids the last sweep freed, if any; true if it did. */
+  freeSwept(writer: PatchWriter): boolean {
+    if (this.sweptIds.length === 0) return false
+    writer.freeStrings(this.sweptIds, this.sweptIds.length)
+    return true
   }
 
   /** The open patch list was thrown away: forget the strings it would have defined. */
@@ -103,20 +120,21 @@ export class StringTable {
     if (id !== undefined) this.marks[id] = this.epoch
   }
 
-  /** Frees every unmarked string; returns their ids for a FREE_STRINGS op. `liveNodes`: nodes on screen now. */
-  sweep(liveNodes: number): number[] {
-    const freed: number[] = []
+  /**
+   * Forgets every unmarked string (a later use defines it anew) and holds its id for the
+   * next commit's FREE_STRINGS. Returns how many were freed. `liveNodes`: nodes on screen now.
+   */
+  sweep(liveNodes: number): number {
+    const before = this.sweptIds.length
     for (const [text, id] of this.ids) {
       if (this.marks[id] !== this.epoch) {
         this.ids.delete(text)
-        freed.push(id)
+        this.sweptIds.push(id)
       }
     }
-    // Freed ids are reused from the next commit on: this one's FREE_STRINGS op comes last.
-    for (let i = 0; i < freed.length; i++) this.free.push(freed[i])
     this.liveAfterSweep = this.ids.size
     this.nodesAtSweep = liveNodes
     this.dropped = false
-    return freed
+    return this.sweptIds.length - before
   }
 }

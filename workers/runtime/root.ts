@@ -545,6 +545,8 @@ export class RootRuntime<Model, Msg, R> {
             case "idle":
               root.frameReady = false
               root.answerFlushes()
+              // Upkeep off the commit path: strings no longer on screen go out with the next commit.
+              root.renderer.sweepStrings()
               working = false
               break
             case "wait-credit":
