@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from "vitest"
 import { RingControl } from "../../protocol/ring/ring-layout.ts"
+import { ErrorBoundary } from "../../workers/components/error-boundary.ts"
 import { h } from "../../workers/h.ts"
 import { useRoots } from "../_util/harness.ts"
 import { until } from "../_util/wait.ts"
@@ -50,6 +51,26 @@ describe("AnsweredSeq: the events the worker has answered", () => {
     // A Continuous event is answered once its frame has rendered it.
     container.querySelector("main")!.dispatchEvent(new Event("pointermove", { bubbles: true }))
     await until(() => answeredSeq(worker) === 3, "event 3 answered")
+  })
+
+  it("is written as soon as the commit is published, before the render's side effects run", async () => {
+    let worker: unknown = null
+    const seen: number[] = []
+    const Broken = (props: { n: number }) => {
+      if (props.n > 0) throw new Error("broken")
+      return h("p", null, "fine")
+    }
+    const boundaryView = (model: number) =>
+      h<Msg>("main", null,
+        h<Msg>("button", { id: "inc", onClick: { type: "inc" } }, "+1"),
+        // onError runs with the render's side effects, after the commit went out.
+        h(ErrorBoundary, { fallback: () => h("p", { id: "fallback" }, "caught"), onError: () => void seen.push(answeredSeq(worker)) }, h(Broken, { n: model })))
+    const { container, root, runtime } = mount({ init: 0, update, view: boundaryView }, { ring: true })
+    await root.flush()
+    worker = await runtime()
+    container.querySelector<HTMLElement>("#inc")!.click()
+    await until(() => container.querySelector("#fallback") !== null, "the fallback applied")
+    expect(seen).toEqual([1])
   })
 
   it("is not written when the page has no ring (every commit by message)", async () => {

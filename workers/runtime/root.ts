@@ -564,6 +564,8 @@ export class RootRuntime<Model, Msg, R> {
             case "commit":
               if (step.info.lane === LANE_CONTINUOUS) root.frameReady = false
               if (step.buffer !== null) root.postCommit(step.buffer, step.info)
+              // Published: a page waiting for this answer need not wait for the side effects below (closing 1,000 rows' Scopes).
+              root.markAnswered()
               for (const command of step.commands) {
                 const fiber = yield* Effect.forkIn(root.runCommand(command as Effect.Effect<unknown, unknown, R>), root.scope)
                 root.commandFibers.add(fiber)
