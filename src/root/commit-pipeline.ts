@@ -68,6 +68,8 @@ export class CommitPipeline {
   private pollFrames = 0
   /** The event whose answer the frames poll for. */
   private awaitedSeq = 0
+  /** How long the next frame may wait for that answer (ms); 0 once a frame has waited. */
+  private frameWaitMs = 0
   private firstApplied = false
   private restored = false
   private commits = 0
@@ -167,10 +169,13 @@ export class CommitPipeline {
   /**
    * Event `seq` was sent and its answer has not come: poll the ring at the next frames for
    * it, in case no other event or message comes, until the worker says it is answered.
+   * The first of those frames waits up to `frameWaitMs` for it (a discrete event's answer,
+   * applied at once, is then painted in that frame instead of the one after it).
    */
-  expectAnswer(seq: number): void {
+  expectAnswer(seq: number, frameWaitMs = 0): void {
     if (this.reader === null) return
     this.awaitedSeq = seq
+    this.frameWaitMs = frameWaitMs
     this.pollFrames = POLL_FRAMES
     this.queue.requestFrame()
   }
@@ -226,6 +231,11 @@ export class CommitPipeline {
   private pollRing(): boolean {
     const reader = this.reader
     if (reader === null) return false
+    if (this.frameWaitMs > 0) {
+      // Once per event: a worker still busy after that is rendering something long.
+      this.awaitAnswer(this.awaitedSeq, this.frameWaitMs)
+      this.frameWaitMs = 0
+    }
     // Read before pumping: an answer published after this read is not in the ring yet.
     const answered = reader.answeredSeq >= this.awaitedSeq
     const before = this.queue.length

@@ -132,7 +132,7 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     // its message; an answer not there yet is polled for at the next frames. (After
     // noteInput: a commit rendered before this keystroke must not set the input's value.)
     pipeline.pump()
-    if (!answered) pipeline.expectAnswer(seq)
+    if (!answered) pipeline.expectAnswer(seq, discrete ? tuning.answerWaitMs : 0)
   })
   // Refused unsafe values (docs/safety.md) are reported as UnsafeValueError; the rest of the commit applies.
   const applier = new Applier(container, delegation, onError)

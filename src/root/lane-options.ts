@@ -27,7 +27,9 @@ export interface LaneTuning {
    * listed in `answerWaitEvents` waits up to this long, ms, for the worker's answer and
    * applies it before returning, so it shows in the frame that shows the browser's own
    * response (the typed character), as a handler that changed the DOM itself would. Past
-   * it, the answer is applied when it comes. 0: never wait. Default 4.
+   * it, the answer is applied when it comes. Any other discrete event (a click) whose
+   * answer has not come has the first frame after it wait up to this long, once, so the
+   * answer is painted in that frame. 0: never wait. Default 4.
    */
   readonly answerWaitMs?: number
   /**

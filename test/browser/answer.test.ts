@@ -11,6 +11,8 @@ import { startIsolatedServer } from "./_commit-probe.ts"
  * types `answerWaitEvents` lists. Proven from inside the page: right after
  * `dispatchEvent` or `element.click()` returns, the DOM already shows the answer. The wait
  * is raised to 2 s here so a loaded machine cannot make the test flaky; its default is 4 ms.
+ * A discrete event that does not wait in its handler (a click, by default) has the first
+ * frame after it wait instead, once, so its answer is painted in that frame.
  */
 describeBrowser("a click's answer applied within the click (commit ring)", () => {
   const browser = useBrowserSuite({ pagesPerTest: true })
@@ -84,6 +86,20 @@ describeBrowser("a click's answer applied within the click (commit ring)", () =>
     await page.evaluate(clickAndRead, 20)
     await page.waitForFunction(() => document.querySelector("tbody > tr:nth-child(20)")!.className === "danger")
     expect(await page.evaluate(() => document.querySelectorAll("tr.danger").length)).toBe(1)
+  })
+
+  it("isolated, a click not in answerWaitEvents: it returns without its answer, and the first frame after it shows the answer (that frame waits for it)", async () => {
+    const page = await openTable("")
+    await page.evaluate(() => window.shuttleRoot!.setLanes({ answerWaitMs: 2000 }))
+    for (const n of [3, 10, 500]) {
+      const seen = await page.evaluate((n) => {
+        const row = document.querySelector(`tbody > tr:nth-child(${n})`)!
+        row.querySelector<HTMLElement>("a.lbl")!.click()
+        const inClick = row.className
+        return new Promise<{ inClick: string; firstFrame: string }>((resolve) => requestAnimationFrame(() => resolve({ inClick, firstFrame: row.className })))
+      }, n)
+      expect(seen).toEqual({ inClick: "", firstFrame: "danger" })
+    }
   })
 
   it("not isolated (no ring): nothing waits in the click, and the answer still comes", async () => {

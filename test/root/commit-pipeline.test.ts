@@ -220,6 +220,35 @@ describe("CommitPipeline: a discrete event's answer, awaited in the ring", () =>
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it("the first frame after a discrete event waits up to frameWaitMs for its answer; the frames after it do not", () => {
+    const { pipeline, trace } = withRing()
+    pipeline.expectAnswer(1, 5)
+    const started = performance.now()
+    vi.advanceTimersToNextFrame()
+    // Never answered: the frame gave up after its 5 ms (a lower bound only: the machine may be slow).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(5)
+    expect(trace).toEqual([])
+    const clock = vi.spyOn(performance, "now")
+    vi.advanceTimersToNextFrame()
+    // Still polling, without a clock read: no wait.
+    expect(clock).not.toHaveBeenCalled()
+    expect(vi.getTimerCount()).toBe(1)
+    clock.mockRestore()
+  })
+
+  it("an answer already in the ring when the frame starts is applied in it without waiting", () => {
+    const { writer, pipeline, trace, publish } = withRing()
+    pipeline.expectAnswer(1, 1000)
+    publish()
+    writer.answered(1)
+    const clock = vi.spyOn(performance, "now")
+    vi.advanceTimersToNextFrame()
+    expect(trace).toEqual(["reset", "apply 1", "ack 1"])
+    // The apply is timed; nothing else read the clock (no wait).
+    expect(clock).toHaveBeenCalledTimes(2)
+    clock.mockRestore()
+  })
+
   it("an event answered with no commit (nothing changed) stops the polling too", () => {
     const { writer, pipeline } = withRing()
     pipeline.expectAnswer(1)
