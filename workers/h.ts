@@ -53,26 +53,28 @@ export function Fragment(props: { children?: Child }): Child {
 /** Shared by `h` and the JSX runtime: `children` is the raw child or list, as JSX passes it. */
 export function createNode(type: string | Component | typeof Fragment, props: Props, children: Child | undefined, jsxKey?: Key): VNode {
   let key: Key | null = jsxKey ?? null
-  let rest = props
-  if (props.key !== undefined || props.children !== undefined) {
-    const given = props as Props & { key?: Key; children?: Child }
-    if (given.key !== undefined && jsxKey === undefined) key = given.key ?? null
-    if (children === undefined) children = given.children
-    rest = withoutKeyAndChildren(props)
+  let own = props
+  if (props.key !== undefined) {
+    if (jsxKey === undefined) key = (props.key as Key | null) ?? null
+    // A copy only when the key is in the props (`h`, a JSX spread): JSX passes it beside them.
+    own = withoutKey(props)
   }
-  if (type === Fragment) return createVNode(VNODE_FRAGMENT, null, key, EMPTY_PROPS, normalizeChildren(children, "fragment"), "")
+  const given = own.children as Child | undefined
+  if (type === Fragment) return createVNode(VNODE_FRAGMENT, null, key, EMPTY_PROPS, normalizeChildren(children ?? given, "fragment"), "")
   if (typeof type === "function") {
-    const componentProps = children === undefined ? rest : { ...rest, children }
+    // Children given beside the props (`h`'s rest arguments) join them, as JSX passes them.
+    const componentProps = children === undefined ? own : { ...own, children }
     return createVNode(VNODE_COMPONENT, type, key, componentProps, EMPTY_CHILDREN, "")
   }
-  return createVNode(VNODE_ELEMENT, type, key, rest, normalizeChildren(children, type), "")
+  // An element keeps its props object as given, JSX's `children` included (as React's
+  // element.props): no copy per element; the diff skips that name (isReservedProp).
+  return createVNode(VNODE_ELEMENT, type, key, own, normalizeChildren(children ?? given, type), "")
 }
 
-/** Flattens arrays, turns text and numbers into text vnodes and drops null, undefined and booleans. */
-/** A copy of `props` without `key` and `children` (a plain loop: cheaper than rest destructuring, once per element with children). */
-function withoutKeyAndChildren(props: Props): Props {
+/** A copy of `props` without `key` (a plain loop: cheaper than rest destructuring). */
+function withoutKey(props: Props): Props {
   const rest: Record<string, unknown> = {}
-  for (const name in props) if (name !== "key" && name !== "children") rest[name] = (props as Record<string, unknown>)[name]
+  for (const name in props) if (name !== "key") rest[name] = (props as Record<string, unknown>)[name]
   return rest as Props
 }
 
@@ -87,6 +89,7 @@ export function normalizeChildren(children: Child | undefined, parent: string): 
   return out.length === 0 ? EMPTY_CHILDREN : out
 }
 
+/** Flattens arrays, turns text and numbers into text vnodes and drops null, undefined and booleans. */
 function flattenInto(children: readonly Child[], out: VNode[], parent: string): void {
   for (let i = 0; i < children.length; i++) {
     const child = children[i]

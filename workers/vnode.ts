@@ -50,6 +50,14 @@ export interface VNode {
 export const EMPTY_PROPS: Props = Object.freeze({})
 export const EMPTY_CHILDREN: readonly VNode[] = Object.freeze([]) as readonly VNode[]
 
+/**
+ * Names in an element's props that are not attributes: JSX passes the children and `h`
+ * the key inside the props object, which the vnode keeps as it is (no copy per element).
+ */
+export function isReservedProp(name: string): boolean {
+  return name === "children" || name === "key"
+}
+
 export function createVNode(
   kind: number,
   type: string | Component | null,

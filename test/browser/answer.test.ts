@@ -53,16 +53,14 @@ describeBrowser("a click's answer applied within the click (commit ring)", () =>
       return { isolated: crossOriginIsolated, status: document.getElementById("status")!.textContent, rows: document.querySelectorAll("tbody > tr").length }
     })
     expect(status).toEqual({ isolated: true, status: "0 of 1000 rows", rows: 0 })
-    // Clicks are not in the default list: the answer comes after the click returns.
-    const className = await page.evaluate(() => {
+    // Clicks are not in the default list: they do not wait in the handler (the first frame
+    // after them does, see below); the answer comes.
+    await page.evaluate(() => {
       const input = document.querySelector<HTMLInputElement>("#filter")!
       input.value = ""
       input.dispatchEvent(new Event("input", { bubbles: true }))
-      const row = document.querySelector("tbody > tr:nth-child(2)")!
-      row.querySelector<HTMLElement>("a.lbl")!.click()
-      return row.className
+      document.querySelector("tbody > tr:nth-child(2)")!.querySelector<HTMLElement>("a.lbl")!.click()
     })
-    expect(className).toBe("")
     await page.waitForFunction(() => document.querySelector("tbody > tr:nth-child(2)")!.className === "danger")
   })
 
@@ -88,17 +86,18 @@ describeBrowser("a click's answer applied within the click (commit ring)", () =>
     expect(await page.evaluate(() => document.querySelectorAll("tr.danger").length)).toBe(1)
   })
 
-  it("isolated, a click not in answerWaitEvents: it returns without its answer, and the first frame after it shows the answer (that frame waits for it)", async () => {
+  it("isolated, a click not in answerWaitEvents: the first frame after it shows the answer (that frame waits for it)", async () => {
     const page = await openTable("")
     await page.evaluate(() => window.shuttleRoot!.setLanes({ answerWaitMs: 2000 }))
     for (const n of [3, 10, 500]) {
       const seen = await page.evaluate((n) => {
         const row = document.querySelector(`tbody > tr:nth-child(${n})`)!
         row.querySelector<HTMLElement>("a.lbl")!.click()
-        const inClick = row.className
-        return new Promise<{ inClick: string; firstFrame: string }>((resolve) => requestAnimationFrame(() => resolve({ inClick, firstFrame: row.className })))
+        return new Promise<string>((resolve) => requestAnimationFrame(() => resolve(row.className)))
       }, n)
-      expect(seen).toEqual({ inClick: "", firstFrame: "danger" })
+      // (Right after click() returns the row may already show it: a warm worker can answer
+      // while postMessage and the handler are still running, and the handler drains the ring.)
+      expect(seen).toBe("danger")
     }
   })
 

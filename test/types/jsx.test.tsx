@@ -160,7 +160,7 @@ describe("JSX types", () => {
     const style = { fontSize: 12, "--gap": "4px" }
     const vnode = <button key={1} class={["a", { b: true }]} style={style} onClick={click} onSubmit={spec} data-x={1}>x</button>
     expect(vnode.key).toBe(1)
-    expect(vnode.props).toEqual({ class: ["a", { b: true }], style, onClick: click, onSubmit: spec, "data-x": 1 })
+    expect(vnode.props).toEqual({ class: ["a", { b: true }], style, onClick: click, onSubmit: spec, "data-x": 1, children: "x" })
     expect(vnode.props.onClick).toBe(click)
     expect(typeof accepted).toBe("function")
     expect(typeof refused).toBe("function")

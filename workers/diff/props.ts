@@ -9,7 +9,7 @@ import {
 } from "../../protocol/opcodes.ts"
 import { UnsafePropError } from "../errors.ts"
 import type { RenderContext } from "./render-context.ts"
-import type { Props, VNode } from "../vnode.ts"
+import { isReservedProp, type Props, type VNode } from "../vnode.ts"
 
 /**
  * Props of an element, diffed into attribute, property, style and event ops.
@@ -140,6 +140,7 @@ function stillHandled(name: string, after: Props): boolean {
 }
 
 function setProp(ctx: RenderContext, vnode: VNode, name: string, previous: unknown, value: unknown, old?: VNode): void {
+  if (isReservedProp(name)) return
   const writer = ctx.writer
   const strings = ctx.strings
   const id = vnode.id
@@ -228,6 +229,7 @@ function setStyleEntry(ctx: RenderContext, id: number, key: string, previous: un
 export function markProps(ctx: RenderContext, props: Props): void {
   const strings = ctx.strings
   for (const name in props) {
+    if (isReservedProp(name)) continue
     const value = props[name]
     if (isEventName(name)) {
       const type = eventType(name)

@@ -1,6 +1,6 @@
 import { MAX_TEMPLATES, TEMPLATE_ELEMENT, TEMPLATE_TEXT } from "../../protocol/opcodes.ts"
 import type { PatchWriter } from "../../protocol/patch-writer.ts"
-import { type VNode, VNODE_ELEMENT, VNODE_TEXT } from "../vnode.ts"
+import { isReservedProp, type VNode, VNODE_ELEMENT, VNODE_TEXT } from "../vnode.ts"
 import { classString, eventFlags, eventType, isEventName, isHandler, PROPERTIES } from "./props.ts"
 import type { StringTable } from "./string-table.ts"
 
@@ -189,6 +189,7 @@ export class TemplateTable {
     let events = 0
     const props = vnode.props
     for (const name in props) {
+      if (isReservedProp(name)) continue
       const value = props[name]
       if (isEventName(name)) {
         // A string handler throws on the plain path (UnsafePropError): let it.
@@ -238,6 +239,7 @@ export class TemplateTable {
     const props = vnode.props
     let attrs = 0
     for (const name in props) {
+      if (isReservedProp(name)) continue
       const value = props[name]
       if (isEventName(name)) continue
       let attr = name

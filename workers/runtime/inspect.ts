@@ -11,7 +11,7 @@ import { componentName } from "../diff/profile.ts"
 import { isEventName } from "../diff/props.ts"
 import { isHandlerSpec } from "./event-handlers.ts"
 import type { Renderer } from "../diff/renderer.ts"
-import { type Component, isVNode, type Props, type VNode, VNODE_COMPONENT, VNODE_ELEMENT, VNODE_FRAGMENT, VNODE_TEXT } from "../vnode.ts"
+import { type Component, isReservedProp, isVNode, type Props, type VNode, VNODE_COMPONENT, VNODE_ELEMENT, VNODE_FRAGMENT, VNODE_TEXT } from "../vnode.ts"
 
 /**
  * Devtools queries about one root's worker side (its vnode tree, components, render
@@ -213,17 +213,18 @@ function cut(text: string): string {
  * as `ƒ name`, a handler spec as its message (or its handler's name), a message as itself.
  */
 export function summarizeProps(props: Props, element: boolean): { [name: string]: PropSummary } {
-  return boundedRecord(props, MAX_PROPS, (name, value) => (element && isEventName(name) ? summarizeHandler(value) : summarize(value)))
+  return boundedRecord(props, MAX_PROPS, (name, value) => (element && isEventName(name) ? summarizeHandler(value) : summarize(value)), element ? isReservedProp : null)
 }
 
 /**
  * At most `max` of `source`'s enumerable properties, each summarized by `each`; the rest are
  * counted under "…". A property whose getter throws shows as unreadable.
  */
-function boundedRecord(source: object, max: number, each: (name: string, value: unknown) => PropSummary): { [name: string]: PropSummary } {
+function boundedRecord(source: object, max: number, each: (name: string, value: unknown) => PropSummary, skip: ((name: string) => boolean) | null = null): { [name: string]: PropSummary } {
   const out: { [name: string]: PropSummary } = {}
   let total = 0
   for (const name in source) {
+    if (skip !== null && skip(name)) continue
     if (total++ >= max) continue
     let value: unknown
     try {
