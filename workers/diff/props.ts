@@ -38,11 +38,19 @@ export function isEventName(name: string): boolean {
   return name.length >= 2 && (name.charCodeAt(0) | 0x20) === 111 && (name.charCodeAt(1) | 0x20) === 110
 }
 
+/** Event types by handler prop name: an app spells few, and each row of a list asks again. */
+const EVENT_TYPES = new Map<string, string>()
+const EVENT_TYPES_LIMIT = 512
+
 /** `onClick`, `onclick`, `ONCLICK` → `click`, or null if the prop is not an event handler (`on` alone names no event). */
 export function eventType(name: string): string | null {
   if (name.length < 3 || !isEventName(name)) return null
-  const type = name.slice(2).toLowerCase()
-  return EVENT_ALIASES[type] ?? type
+  let type = EVENT_TYPES.get(name)
+  if (type !== undefined) return type
+  const lower = name.slice(2).toLowerCase()
+  type = EVENT_ALIASES[lower] ?? lower
+  if (EVENT_TYPES.size < EVENT_TYPES_LIMIT) EVENT_TYPES.set(name, type)
+  return type
 }
 
 /**

@@ -74,6 +74,8 @@ export class TemplateTable {
   private nodes = 0
   private texts = 0
   private events = 0
+  /** The shape the last walk matched or added. */
+  private last: Shape | null = null
   /** Scratch of a DEFINE_TEMPLATE body. */
   private readonly body: number[] = []
   /** Where the next id and text of the CLONE_TEMPLATE being filled go. */
@@ -102,21 +104,29 @@ export class TemplateTable {
       this.lastAnswer = TEMPLATE_NOT_SHAPE
       return null
     }
-    const hash = hashTokens(this.tokens)
-    let bucket = this.shapes.get(hash)
-    const shape = bucket === undefined ? null : this.find(bucket)
-    if (shape !== null && shape.info !== null) return shape.info
-    this.lastAnswer = TEMPLATE_NOT_YET
+    // A list's rows share the last shape: compared token by token (strings by identity,
+    // mostly), which spares hashing every attribute value of every row.
+    let shape = this.last !== null && sameTokens(this.last.tokens, this.tokens) ? this.last : null
     if (shape === null) {
-      if (this.seenCount >= SEEN_LIMIT) return null
-      if (bucket === undefined) {
-        bucket = []
-        this.shapes.set(hash, bucket)
+      const hash = hashTokens(this.tokens)
+      let bucket = this.shapes.get(hash)
+      shape = bucket === undefined ? null : this.find(bucket)
+      if (shape === null) {
+        this.lastAnswer = TEMPLATE_NOT_YET
+        if (this.seenCount >= SEEN_LIMIT) return null
+        if (bucket === undefined) {
+          bucket = []
+          this.shapes.set(hash, bucket)
+        }
+        this.last = { tokens: this.tokens.slice(), info: null }
+        bucket.push(this.last)
+        this.seenCount++
+        return null
       }
-      bucket.push({ tokens: this.tokens.slice(), info: null })
-      this.seenCount++
-      return null
+      this.last = shape
     }
+    if (shape.info !== null) return shape.info
+    this.lastAnswer = TEMPLATE_NOT_YET
     if (this.definedCount >= MAX_TEMPLATES) return null
     const info: TemplateInfo = { id: this.definedCount, nodeCount: this.nodes, textCount: this.texts, hasEvents: this.events > 0 }
     this.body.length = 0
@@ -156,14 +166,7 @@ export class TemplateTable {
 
   /** The shape in `bucket` whose tokens are the last walk's, or null. */
   private find(bucket: readonly Shape[]): Shape | null {
-    const tokens = this.tokens
-    for (let i = 0; i < bucket.length; i++) {
-      const known = bucket[i].tokens
-      if (known.length !== tokens.length) continue
-      let j = 0
-      while (j < tokens.length && known[j] === tokens[j]) j++
-      if (j === tokens.length) return bucket[i]
-    }
+    for (let i = 0; i < bucket.length; i++) if (sameTokens(bucket[i].tokens, this.tokens)) return bucket[i]
     return null
   }
 
@@ -290,4 +293,10 @@ function attrText(value: unknown): string | null {
   if (value === undefined || value === null || value === false) return null
   if (value === true) return ""
   return String(value)
+}
+
+function sameTokens(known: readonly unknown[], tokens: readonly unknown[]): boolean {
+  if (known.length !== tokens.length) return false
+  for (let j = 0; j < tokens.length; j++) if (known[j] !== tokens[j]) return false
+  return true
 }
