@@ -119,6 +119,12 @@ export class Renderer {
     return buffer
   }
 
+  /** True if `sweepStrings` would sweep now (no commit open, and the table has outgrown the view). */
+  get needsStringSweep(): boolean {
+    const ctx = this.ctx
+    return !ctx.writer.isOpen && ctx.strings.needsSweep(ctx.ids.live + ctx.ids.pendingDelta)
+  }
+
   /**
    * Upkeep for an idle worker, off every commit's path: if the string table has outgrown
    * what the tree on screen uses (StringTable.needsSweep), marks the tree's strings and
@@ -126,9 +132,8 @@ export class Renderer {
    */
   sweepStrings(): number {
     const ctx = this.ctx
-    if (ctx.writer.isOpen) return 0
+    if (!this.needsStringSweep) return 0
     const liveNodes = ctx.ids.live + ctx.ids.pendingDelta
-    if (!ctx.strings.needsSweep(liveNodes)) return 0
     ctx.strings.beginMark()
     for (let i = 0; i < this.tree.length; i++) markTree(ctx, this.tree[i])
     return ctx.strings.sweep(liveNodes)

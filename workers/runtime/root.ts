@@ -33,6 +33,9 @@ export interface DataPort {
 }
 
 /** Stats of the commit that shows the minimal error view. */
+/** Idle time before the string sweep (scheduleSweep), and the longest it waits for it. */
+const SWEEP_QUIET_MS = 100
+const SWEEP_MAX_WAIT_MS = 1000
 const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false }
 const FRAME_MS = 16
 
@@ -78,6 +81,13 @@ export class RootRuntime<Model, Msg, R> {
   private eventLanes: Readonly<Record<string, number>> = {}
   private frameReady = false
   private frameTimer: ReturnType<typeof setTimeout> | null = null
+  /** The string sweep waiting for the worker to stay idle (scheduleSweep), and since when. */
+  private sweepTimer: ReturnType<typeof setTimeout> | null = null
+  private sweepWaitingSince = 0
+  private readonly onSweep = (): void => {
+    this.sweepTimer = null
+    if (!this.closed) this.renderer.sweepStrings()
+  }
   private expiryTimer: ReturnType<typeof setTimeout> | null = null
   /** Bound once: the expiry timer's callback. */
   private readonly onExpiry = (): void => {
@@ -230,6 +240,7 @@ export class RootRuntime<Model, Msg, R> {
     this.journal?.close()
     if (this.frameTimer !== null) clearTimeout(this.frameTimer)
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer)
+    if (this.sweepTimer !== null) clearTimeout(this.sweepTimer)
     if (this.subscriptionWake !== null) clearTimeout(this.subscriptionWake)
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
@@ -521,6 +532,20 @@ export class RootRuntime<Model, Msg, R> {
     this.expiryTimer = setTimeout(this.onExpiry, Math.max(0, at - performance.now()))
   }
 
+  /**
+   * Runs the string sweep once the worker has been idle for SWEEP_QUIET_MS: right after a
+   * commit the page is drawing it, and on a two-core machine a sweep of 10,000 rows then
+   * competes with that layout. A root that never stays idle that long sweeps anyway,
+   * SWEEP_MAX_WAIT_MS after the first idle that asked for it.
+   */
+  private scheduleSweep(): void {
+    const now = performance.now()
+    if (this.sweepTimer === null) this.sweepWaitingSince = now
+    else if (now - this.sweepWaitingSince >= SWEEP_MAX_WAIT_MS) return
+    else clearTimeout(this.sweepTimer)
+    this.sweepTimer = setTimeout(this.onSweep, SWEEP_QUIET_MS)
+  }
+
   /** Sets `frameReady` at the next frame boundary and wakes the loop. */
   private awaitFrame(): void {
     if (this.frameTimer !== null) return
@@ -546,7 +571,7 @@ export class RootRuntime<Model, Msg, R> {
               root.frameReady = false
               root.answerFlushes()
               // Upkeep off the commit path: strings no longer on screen go out with the next commit.
-              root.renderer.sweepStrings()
+              if (root.renderer.needsStringSweep) root.scheduleSweep()
               working = false
               break
             case "wait-credit":
