@@ -60,7 +60,7 @@ export function createNode(type: string | Component | typeof Fragment, props: Pr
     own = withoutKey(props)
   }
   const given = own.children as Child | undefined
-  if (type === Fragment) return createVNode(VNODE_FRAGMENT, null, key, EMPTY_PROPS, normalizeChildren(children ?? given, "fragment"), "")
+  if (type === Fragment) return createVNode(VNODE_FRAGMENT, null, key, EMPTY_PROPS, normalizeChildren(children !== undefined ? children : given, "fragment"), "")
   if (typeof type === "function") {
     // Children given beside the props (`h`'s rest arguments) join them, as JSX passes them.
     const componentProps = children === undefined ? own : { ...own, children }
@@ -68,7 +68,7 @@ export function createNode(type: string | Component | typeof Fragment, props: Pr
   }
   // An element keeps its props object as given, JSX's `children` included (as React's
   // element.props): no copy per element; the diff skips that name (isReservedProp).
-  return createVNode(VNODE_ELEMENT, type, key, own, normalizeChildren(children ?? given, type), "")
+  return createVNode(VNODE_ELEMENT, type, key, own, normalizeChildren(children !== undefined ? children : given, type), "")
 }
 
 /** A copy of `props` without `key` (a plain loop: cheaper than rest destructuring). */

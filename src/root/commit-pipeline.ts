@@ -97,6 +97,7 @@ export class CommitPipeline {
     this.unreported.clear()
     this.drainedEarly.clear()
     this.pollFrames = 0
+    this.frameWaitMs = 0
   }
 
   /** The running worker's first commit is applied: the DOM and node ids on screen are its own. */
@@ -175,7 +176,8 @@ export class CommitPipeline {
   expectAnswer(seq: number, frameWaitMs = 0): void {
     if (this.reader === null) return
     this.awaitedSeq = seq
-    this.frameWaitMs = frameWaitMs
+    // A later event (a pointermove) keeps an earlier click's wait: the answer to `seq` covers both.
+    this.frameWaitMs = Math.max(this.frameWaitMs, frameWaitMs)
     this.pollFrames = POLL_FRAMES
     this.queue.requestFrame()
   }
@@ -201,6 +203,7 @@ export class CommitPipeline {
   /** Drops every queued commit (the end, unmount). */
   clear(): void {
     this.queue.clear()
+    this.frameWaitMs = 0
   }
 
   /** Commits waiting for a frame. */

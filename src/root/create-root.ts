@@ -132,7 +132,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     // its message; an answer not there yet is polled for at the next frames. (After
     // noteInput: a commit rendered before this keystroke must not set the input's value.)
     pipeline.pump()
-    if (!answered) pipeline.expectAnswer(seq, discrete ? tuning.answerWaitMs : 0)
+    // A discrete event that did not wait in its handler has its first frame wait instead (once).
+    if (!answered) pipeline.expectAnswer(seq, discrete && !tuning.answerWaitEvents.has(event.type) ? tuning.answerWaitMs : 0)
   })
   // Refused unsafe values (docs/safety.md) are reported as UnsafeValueError; the rest of the commit applies.
   const applier = new Applier(container, delegation, onError)

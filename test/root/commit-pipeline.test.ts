@@ -236,6 +236,22 @@ describe("CommitPipeline: a discrete event's answer, awaited in the ring", () =>
     clock.mockRestore()
   })
 
+  it("a later event that does not wait (a pointermove) keeps an earlier click's frame wait; a new worker drops it", () => {
+    const { pipeline } = withRing()
+    pipeline.expectAnswer(1, 5)
+    pipeline.expectAnswer(2, 0)
+    const started = performance.now()
+    vi.advanceTimersToNextFrame()
+    expect(performance.now() - started).toBeGreaterThanOrEqual(5)
+    pipeline.expectAnswer(3, 1000)
+    pipeline.startWorker(true, createCommitRing(4096))
+    const clock = vi.spyOn(performance, "now")
+    vi.advanceTimersToNextFrame()
+    // The new worker never answers the old one's events: no wait for them.
+    expect(clock).not.toHaveBeenCalled()
+    clock.mockRestore()
+  })
+
   it("an answer already in the ring when the frame starts is applied in it without waiting", () => {
     const { writer, pipeline, trace, publish } = withRing()
     pipeline.expectAnswer(1, 1000)

@@ -13,6 +13,11 @@ describe("h()", () => {
     expect(vnode.children.map((c) => [c.kind, c.text])).toEqual([[VNODE_TEXT, "a"], [VNODE_TEXT, "1"], [VNODE_TEXT, "b"], [VNODE_TEXT, "2"]])
   })
 
+  it("children given as arguments win over children in the props, even a null one", () => {
+    expect(h("div", { children: "x" } as never, null).children).toEqual([])
+    expect(h("div", { children: "x" } as never).children.map((c) => c.text)).toEqual(["x"])
+  })
+
   it("takes the key out of the props", () => {
     const vnode = h("li", { key: 7, class: "x" })
     expect(vnode.key).toBe(7)
