@@ -102,7 +102,7 @@ export type ToWorker =
     readonly path: readonly number[]
     readonly event: Omit<ShuttleEvent, "currentTarget">
   }
-  /** A commit is applied; `buffer` is the port commit's buffer, given back for reuse (null for a ring entry). */
+  /** A port commit is applied; `buffer` is its buffer, given back for reuse. (A ring commit's ack is the ring's AppliedCommit word; `null` is still accepted.) */
   | { readonly t: "ack"; readonly commitId: number; readonly buffer: ArrayBuffer | null }
   | { readonly t: "flush"; readonly seq: number }
   /**

@@ -45,7 +45,7 @@
 
 /** "SHRG" read as a little-endian u32. */
 export const RING_MAGIC = 0x47524853
-export const RING_VERSION = 2
+export const RING_VERSION = 3
 
 /** Control header word offsets (from the start of the buffer). */
 export const RingControl = {
@@ -59,6 +59,12 @@ export const RingControl = {
    * when it did not fit). Writer stores, reader loads; 0 before the first event.
    */
   AnsweredSeq: 8,
+  /**
+   * The last commit the page has applied when it came through the ring: its ack, in place
+   * of an `ack` message (a port commit's ack still comes by message, with its buffer). The
+   * worker reads it before each render step. Reader stores, writer loads; 0 before the first.
+   */
+  AppliedCommit: 12,
   /** Data offset of the first entry the reader has not released. Reader stores, writer loads. */
   ReadPos: 16,
   /** The data region starts here: word 32, byte 128. */

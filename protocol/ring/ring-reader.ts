@@ -76,6 +76,11 @@ export class CommitRingReader {
     this.position = Atomics.load(this.words, RingControl.ReadPos)
   }
 
+  /** Commit `commitId`, taken from the ring, is applied: its ack for the worker (`RingControl.AppliedCommit`). */
+  applied(commitId: number): void {
+    Atomics.store(this.words, RingControl.AppliedCommit, commitId)
+  }
+
   /** The last DOM event the worker has answered (`RingControl.AnsweredSeq`). */
   get answeredSeq(): number {
     return Atomics.load(this.words, RingControl.AnsweredSeq)

@@ -28,6 +28,11 @@ export class CommitRingWriter {
     this.position = Atomics.load(this.words, RingControl.ReadPos)
   }
 
+  /** The last ring commit the page has applied (`RingControl.AppliedCommit`), 0 before the first. */
+  get appliedCommit(): number {
+    return Atomics.load(this.words, RingControl.AppliedCommit)
+  }
+
   /** Says that every DOM event up to `seq` is answered (its commit, if any, is published or posted). */
   answered(seq: number): void {
     Atomics.store(this.words, RingControl.AnsweredSeq, seq)

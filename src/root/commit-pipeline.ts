@@ -13,7 +13,10 @@ export interface CommitHost {
   apply(buffer: ArrayBuffer): number
   /** Forgets every node, string and listener and empties the container (before a new worker's first commit). */
   resetView(): void
-  /** Acknowledges `commitId`, returning a port commit's buffer to the worker (transferred) for reuse; null for a ring copy. */
+  /**
+   * Commit `commitId` is applied. A port commit's buffer goes back to the worker
+   * (transferred, with the ack); null for a ring copy, whose ack is in the ring already.
+   */
   ack(commitId: number, buffer: ArrayBuffer | null): void
   /**
    * A commit's stats reached the page: the credit gate's turn. Before the commit is applied
@@ -270,8 +273,10 @@ export class CommitPipeline {
     this.lastApplyMs = applyMs
     this.lastPatchBytes = patchBytes
     this.totalPatchBytes += patchBytes
-    // A ring copy goes back to the reader's pool; a port commit's buffer back to the worker.
+    // A ring copy goes back to the reader's pool and its ack into the ring (no message); a
+    // port commit's buffer goes back to the worker with its ack.
     const copied = this.reader !== null && this.reader.recycle(buffer)
+    if (copied) this.reader!.applied(commitId)
     host.ack(commitId, copied ? null : buffer)
     if (info.worker === undefined && copied) {
       // Drained before its doorbell: the stats came while it waited for its frame, or come later.

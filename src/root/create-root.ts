@@ -148,7 +148,8 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
       delegation.attach(applier)
     },
     ack: (commitId, buffer) => {
-      post({ t: "ack", commitId, buffer }, buffer === null ? undefined : [buffer])
+      // A ring copy's ack is the ring's AppliedCommit word, which the worker reads before it renders.
+      if (buffer !== null) post({ t: "ack", commitId, buffer }, [buffer])
       credits.offerAfterRender()
     },
     arrived: (info, applied) => {

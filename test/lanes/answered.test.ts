@@ -73,6 +73,24 @@ describe("AnsweredSeq: the events the worker has answered", () => {
     expect(seen).toEqual([1])
   })
 
+  it("ring commits are acknowledged in the ring (AppliedCommit): node ids they released are reused from the next render on", async () => {
+    type ListMsg = { readonly type: "set"; readonly n: number }
+    const list = (n: number) => h("ul", null, Array.from({ length: n }, (_, i) => h("li", { key: i }, `item ${i}`)))
+    const { root, runtime } = mount({ init: 0, update: (_: number, msg: ListMsg) => msg.n, view: list }, { ring: true })
+    await root.flush()
+    const worker = (await runtime()) as unknown as { tableSizes: { waitingIds: number; liveNodes: number }; ring: { appliedCommit: number } }
+    root.dispatch({ type: "set", n: 50 })
+    await root.flush()
+    root.dispatch({ type: "set", n: 0 })
+    await root.flush()
+    // The page applied the commit that released 100 ids and said so in the ring.
+    expect(worker.ring.appliedCommit).toBe(root.stats.lastCommit!.commitId)
+    root.dispatch({ type: "set", n: 1 })
+    await root.flush()
+    // Read before that render: nothing waits for an ack any more.
+    expect(worker.tableSizes.waitingIds).toBe(0)
+  })
+
   it("is not written when the page has no ring (every commit by message)", async () => {
     const { container, root, runtime } = mount({ init: 0, update, view }, { ring: false })
     await root.flush()

@@ -153,12 +153,23 @@ function pair(ring: SharedArrayBuffer): { writer: CommitRingWriter; reader: Comm
 
 // ---- layout ------------------------------------------------------------------------------
 
+describe("commit ring acks", () => {
+  it("the reader's applied(commitId) is what the writer reads as appliedCommit", () => {
+    const ring = createCommitRing(1024)
+    const writer = new CommitRingWriter(ring)
+    const reader = new CommitRingReader(ring)
+    expect(writer.appliedCommit).toBe(0)
+    reader.applied(7)
+    expect(writer.appliedCommit).toBe(7)
+  })
+})
+
 describe("commit ring layout", () => {
   it("writes its control header and refuses what is not a ring", () => {
     const ring = createCommitRing(1024)
     const words = new Uint32Array(ring)
     expect(words.length).toBe(RING_CONTROL_WORDS + 256)
-    expect([words[RingControl.Magic], words[RingControl.Version], words[RingControl.Capacity], words[RingControl.ReadPos], words[RingControl.AnsweredSeq]]).toEqual([RING_MAGIC, RING_VERSION, 256, 0, 0])
+    expect([words[RingControl.Magic], words[RingControl.Version], words[RingControl.Capacity], words[RingControl.ReadPos], words[RingControl.AnsweredSeq], words[RingControl.AppliedCommit]]).toEqual([RING_MAGIC, RING_VERSION, 256, 0, 0, 0])
     expect(RING_MAGIC).toBe(new Uint32Array(new TextEncoder().encode("SHRG").buffer)[0])
     expect(() => createCommitRing(60)).toThrow(RangeError)
     expect(() => createCommitRing(2 ** 31)).toThrow(RangeError)

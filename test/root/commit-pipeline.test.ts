@@ -194,6 +194,8 @@ describe("CommitPipeline: a discrete event's answer, awaited in the ring", () =>
     pipeline.pump()
     // Acknowledged; onCommit waits for the doorbell's stats.
     expect(trace).toEqual(["reset", "apply 1", "ack 1"])
+    // A ring commit's ack is in the ring, for the worker to read (no buffer goes back).
+    expect(writer.appliedCommit).toBe(1)
   })
 
   it("not answered within waitMs: false, nothing applied; waitMs 0 never waits", () => {

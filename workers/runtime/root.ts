@@ -108,6 +108,8 @@ export class RootRuntime<Model, Msg, R> {
   private ring: CommitRingWriter | null = null
   /** The last event said answered in the ring (markAnswered). */
   private answeredSeq = 0
+  /** The last ring commit the page said applied (readRingAck). */
+  private ringAcked = 0
   /** Sequence number of the last discrete (Sync-lane) DOM event: a credit granted before it is void. */
   private lastDiscreteEvent = 0
   /** Crash recovery (workers/runtime/journal.ts), when the main thread asked for it. */
@@ -502,6 +504,16 @@ export class RootRuntime<Model, Msg, R> {
    * Tells a page waiting in an event handler (ring option `answerWaitMs`) that every event
    * it sent so far is answered: no Sync message waits, so each one's commit is published.
    */
+  /** The page's ack of the ring commits it applied (RingControl.AppliedCommit): their released node ids may be reused. */
+  private readRingAck(): void {
+    if (this.ring === null) return
+    const applied = this.ring.appliedCommit
+    if (applied > this.ringAcked) {
+      this.ringAcked = applied
+      this.renderer.acknowledge(applied, null)
+    }
+  }
+
   private markAnswered(): void {
     const seq = this.scheduler.eventSeq
     // After every step: the queue is scanned only when an event came since the last store.
@@ -564,6 +576,7 @@ export class RootRuntime<Model, Msg, R> {
         let working = true
         if (root.pendingSwap !== null && !root.closed) yield* root.applyHotSwap()
         while (working && !root.closed && !root.state.traveling) {
+          root.readRingAck()
           const urgent = root.flushSeqs.length > 0
           const step = root.scheduler.step(root.frameReady || urgent, urgent, !root.credit)
           switch (step.kind) {
