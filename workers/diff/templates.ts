@@ -130,7 +130,7 @@ export class TemplateTable {
     if (this.definedCount >= MAX_TEMPLATES) return null
     const info: TemplateInfo = { id: this.definedCount, nodeCount: this.nodes, textCount: this.texts, hasEvents: this.events > 0 }
     this.body.length = 0
-    this.encode(vnode, writer, strings)
+    this.encode(0, writer, strings)
     writer.defineTemplate(info.id, this.body, this.body.length)
     shape.info = info
     this.seenCount--
@@ -230,45 +230,41 @@ export class TemplateTable {
     return true
   }
 
-  /** Appends the DEFINE_TEMPLATE body of a subtree whose key walk succeeded (opcodes.ts). */
-  private encode(vnode: VNode, writer: PatchWriter, strings: StringTable): void {
+  /**
+   * Appends the DEFINE_TEMPLATE body (opcodes.ts) of the subtree whose shape tokens start
+   * at `at` (the last walk's); returns where its tokens end. Attributes go before events,
+   * each in the order of the props, as the plain path sets them.
+   */
+  private encode(at: number, writer: PatchWriter, strings: StringTable): number {
+    const tokens = this.tokens
     const body = this.body
-    if (vnode.kind === VNODE_TEXT) {
+    if (tokens[at] === SHAPE_TEXT) {
       body.push(TEMPLATE_TEXT)
-      return
+      return at + 1
     }
     const head = body.length
-    body.push(0, vnode.children.length, strings.intern(vnode.type as string, writer))
-    const props = vnode.props
+    body.push(0, 0, strings.intern(tokens[at + 1] as string, writer))
+    const first = at + 2
+    // Attribute and event triples (SHAPE_ATTR, name, text | SHAPE_EVENT, type, flags), then the child count.
+    let end = first
     let attrs = 0
-    for (const name in props) {
-      if (isReservedProp(name)) continue
-      const value = props[name]
-      if (isEventName(name)) continue
-      let attr = name
-      let text: string | null
-      if (name === "class" || name === "className") {
-        attr = "class"
-        text = classString(value)
-      } else if (name === "style") text = typeof value === "string" && value !== "" ? value : null
-      else text = attrText(value)
-      if (text === null) continue
-      body.push(strings.intern(attr, writer), strings.intern(text, writer))
+    for (; tokens[end] === SHAPE_ATTR || tokens[end] === SHAPE_EVENT; end += 3) {
+      if (tokens[end] !== SHAPE_ATTR) continue
+      body.push(strings.intern(tokens[end + 1] as string, writer), strings.intern(tokens[end + 2] as string, writer))
       attrs++
     }
     let events = 0
-    for (const name in props) {
-      const value = props[name]
-      if (!isEventName(name)) continue
-      const type = eventType(name)
-      if (type === null || !isHandler(value)) continue
-      body.push(strings.intern(type, writer), eventFlags(value))
+    for (let i = first; i < end; i += 3) {
+      if (tokens[i] !== SHAPE_EVENT) continue
+      body.push(strings.intern(tokens[i + 1] as string, writer), tokens[i + 2] as number)
       events++
     }
-    if (attrs > 0xff || events > 0xff) throw new Error("Shuttle: a template element has more than 255 attributes or events")
+    const children = tokens[end] as number
     body[head] = TEMPLATE_ELEMENT | (attrs << 8) | (events << 16)
-    const children = vnode.children
-    for (let i = 0; i < children.length; i++) this.encode(children[i], writer, strings)
+    body[head + 1] = children
+    let next = end + 1
+    for (let i = 0; i < children; i++) next = this.encode(next, writer, strings)
+    return next
   }
 }
 
