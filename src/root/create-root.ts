@@ -127,13 +127,14 @@ export function createRoot<Msg = Cloneable>(container: Element, worker: WorkerSo
     // The user acts: heavy commits wait until input is quiet (the worker voids the credit too).
     if (discrete) credits.inputSent()
     // Text entry's answer is awaited briefly (answerWaitMs), to show with the typed character.
-    const answered = discrete && tuning.answerWaitEvents.has(event.type) && pipeline.awaitAnswer(seq, tuning.answerWaitMs)
+    const waitsInHandler = discrete && tuning.answerWaitEvents.has(event.type)
+    const answered = waitsInHandler && pipeline.awaitAnswer(seq, tuning.answerWaitMs)
     // Whatever the ring holds is applied now, not after the frames and input queued before
     // its message; an answer not there yet is polled for at the next frames. (After
     // noteInput: a commit rendered before this keystroke must not set the input's value.)
     pipeline.pump()
     // A discrete event that did not wait in its handler has its first frame wait instead (once).
-    if (!answered) pipeline.expectAnswer(seq, discrete && !tuning.answerWaitEvents.has(event.type) ? tuning.answerWaitMs : 0)
+    if (!answered) pipeline.expectAnswer(seq, discrete && !waitsInHandler ? tuning.answerWaitMs : 0)
   })
   // Refused unsafe values (docs/safety.md) are reported as UnsafeValueError; the rest of the commit applies.
   const applier = new Applier(container, delegation, onError)

@@ -121,8 +121,12 @@ export class Renderer {
 
   /** True if `sweepStrings` would sweep now (no commit open, and the table has outgrown the view). */
   get needsStringSweep(): boolean {
-    const ctx = this.ctx
-    return !ctx.writer.isOpen && ctx.strings.needsSweep(ctx.ids.live + ctx.ids.pendingDelta)
+    return !this.ctx.writer.isOpen && this.ctx.strings.needsSweep(this.liveNodes)
+  }
+
+  /** Nodes on screen once the commits sent so far are applied. */
+  private get liveNodes(): number {
+    return this.ctx.ids.live + this.ctx.ids.pendingDelta
   }
 
   /**
@@ -133,10 +137,9 @@ export class Renderer {
   sweepStrings(): number {
     const ctx = this.ctx
     if (!this.needsStringSweep) return 0
-    const liveNodes = ctx.ids.live + ctx.ids.pendingDelta
     ctx.strings.beginMark()
     for (let i = 0; i < this.tree.length; i++) markTree(ctx, this.tree[i])
-    return ctx.strings.sweep(liveNodes)
+    return ctx.strings.sweep(this.liveNodes)
   }
 
   /** Forgets the commit in progress: the main thread never sees it, and the old tree still describes the DOM. */

@@ -32,10 +32,10 @@ export interface DataPort {
   close(): void
 }
 
-/** Stats of the commit that shows the minimal error view. */
 /** Idle time before the string sweep (scheduleSweep), and the longest it waits for it. */
 const SWEEP_QUIET_MS = 100
 const SWEEP_MAX_WAIT_MS = 1000
+/** Stats of the commit that shows the minimal error view. */
 const ERROR_VIEW_INFO = { lane: LANE_SYNC, messages: 0, updateMs: 0, viewMs: 0, diffMs: 0, encodeMs: 0, slices: 1, interruptions: 0, expired: false }
 const FRAME_MS = 16
 
@@ -500,10 +500,6 @@ export class RootRuntime<Model, Msg, R> {
     this.requestRender()
   }
 
-  /**
-   * Tells a page waiting in an event handler (ring option `answerWaitMs`) that every event
-   * it sent so far is answered: no Sync message waits, so each one's commit is published.
-   */
   /** The page's ack of the ring commits it applied (RingControl.AppliedCommit): their released node ids may be reused. */
   private readRingAck(): void {
     if (this.ring === null) return
@@ -514,6 +510,10 @@ export class RootRuntime<Model, Msg, R> {
     }
   }
 
+  /**
+   * Tells a page waiting for an event's answer (ring option `answerWaitMs`) that every event
+   * it sent so far is answered: no Sync message waits, so each one's commit is published.
+   */
   private markAnswered(): void {
     const seq = this.scheduler.eventSeq
     // After every step: the queue is scanned only when an event came since the last store.
