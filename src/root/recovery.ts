@@ -87,10 +87,7 @@ export class RecoveryLog {
 
   /** The main thread sent `msg` (a copy: later changes to the caller's object must not leak in). */
   dispatched(msg: unknown, lane: number): void {
-    this.dispatchMsgs.push(msg)
-    this.dispatchLanes.push(lane)
-    this.dispatchStates.push(PENDING)
-    this.dispatchDecoded.push(false)
+    this.pushDispatch(msg, lane, PENDING, false)
   }
 
   /** A `journal` post of the worker: born messages numbered from `first`, then commit marks. */
@@ -110,16 +107,10 @@ export class RecoveryLog {
   /** A snapshot: `model` folds in the first `dispatches` dispatches and `born` worker messages. */
   snapshot(model: unknown, dispatches: number, born: number): void {
     const dropDispatches = Math.min(Math.max(dispatches - this.dispatchBase, 0), this.dispatchMsgs.length)
-    this.dispatchMsgs.splice(0, dropDispatches)
-    this.dispatchLanes.splice(0, dropDispatches)
-    this.dispatchStates.splice(0, dropDispatches)
-    this.dispatchDecoded.splice(0, dropDispatches)
+    dropFirst(dropDispatches, this.dispatchMsgs, this.dispatchLanes, this.dispatchStates, this.dispatchDecoded)
     this.dispatchBase += dropDispatches
     const dropBorn = Math.min(Math.max(born - this.bornBase, 0), this.bornMsgs.length)
-    this.bornMsgs.splice(0, dropBorn)
-    this.bornLanes.splice(0, dropBorn)
-    this.bornStates.splice(0, dropBorn)
-    this.bornAfter.splice(0, dropBorn)
+    dropFirst(dropBorn, this.bornMsgs, this.bornLanes, this.bornStates, this.bornAfter)
     this.bornBase += dropBorn
     this.lastModel = model
     this.hasModel = true
@@ -133,10 +124,7 @@ export class RecoveryLog {
   restoreState(): RestoreState {
     const replay = this.replay()
 
-    this.dispatchMsgs.length = 0
-    this.dispatchLanes.length = 0
-    this.dispatchStates.length = 0
-    this.dispatchDecoded.length = 0
+    dropFirst(this.dispatchMsgs.length, this.dispatchMsgs, this.dispatchLanes, this.dispatchStates, this.dispatchDecoded)
     this.dispatchBase = 0
     this.bornMsgs.length = 0
     this.bornLanes.length = 0
@@ -176,18 +164,15 @@ export class RecoveryLog {
     const lanes = this.dispatchLanes.splice(0)
     const states = this.dispatchStates.splice(0)
     const decoded = this.dispatchDecoded.splice(0)
-    for (let i = 0; i < replay.length; i++) {
-      this.dispatchMsgs.push(replay[i].msg)
-      this.dispatchLanes.push(LANE_SYNC)
-      this.dispatchStates.push(replay[i].shown ? SHOWN : PENDING)
-      this.dispatchDecoded.push(replay[i].decoded === true)
-    }
-    for (let i = 0; i < msgs.length; i++) {
-      this.dispatchMsgs.push(msgs[i])
-      this.dispatchLanes.push(lanes[i])
-      this.dispatchStates.push(states[i])
-      this.dispatchDecoded.push(decoded[i])
-    }
+    for (let i = 0; i < replay.length; i++) this.pushDispatch(replay[i].msg, LANE_SYNC, replay[i].shown ? SHOWN : PENDING, replay[i].decoded === true)
+    for (let i = 0; i < msgs.length; i++) this.pushDispatch(msgs[i], lanes[i], states[i], decoded[i])
+  }
+
+  private pushDispatch(msg: unknown, lane: number, state: number, decoded: boolean): void {
+    this.dispatchMsgs.push(msg)
+    this.dispatchLanes.push(lane)
+    this.dispatchStates.push(state)
+    this.dispatchDecoded.push(decoded)
   }
 
   private replayDispatch(replay: ReplayEntry[], i: number): void {
@@ -206,4 +191,9 @@ export class RecoveryLog {
       if (this.bornStates[i] === PENDING && this.bornLanes[i] <= mark.lane) this.bornStates[i] = state
     }
   }
+}
+
+/** Drops the first `count` entries of each column of a log (parallel arrays). */
+function dropFirst(count: number, ...columns: unknown[][]): void {
+  for (let i = 0; i < columns.length; i++) columns[i].splice(0, count)
 }
