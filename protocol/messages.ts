@@ -102,8 +102,8 @@ export type ToWorker =
     readonly path: readonly number[]
     readonly event: Omit<ShuttleEvent, "currentTarget">
   }
-  /** A port commit is applied; `buffer` is its buffer, given back for reuse. (A ring commit's ack is the ring's AppliedCommit word; `null` is still accepted.) */
-  | { readonly t: "ack"; readonly commitId: number; readonly buffer: ArrayBuffer | null }
+  /** A port commit is applied; `buffer` is its buffer, given back for reuse. (A ring commit's ack is the ring's AppliedCommit word.) */
+  | { readonly t: "ack"; readonly commitId: number; readonly buffer: ArrayBuffer }
   | { readonly t: "flush"; readonly seq: number }
   /**
    * The page can apply one Default, Transition or Idle commit before anything urgent: its
